@@ -1,4 +1,5 @@
 import { LockWaitAbortedError, LockWaitTimeoutError } from "./errors.ts";
+import { type WaitNode, WaitQueue } from "./wait-queue.ts";
 
 export interface LockOptions {
   /** Abort while waiting: the waiter leaves the queue and the promise rejects with `LockWaitAbortedError`. Once the lock is held, the signal no longer matters. */
@@ -7,27 +8,15 @@ export interface LockOptions {
   timeoutMs?: number;
 }
 
-interface Waiter {
-  grant(): void;
-}
-
-/**
- * A key is in the map exactly while somebody holds it; its set of waiters keeps
- * insertion order (FIFO) and allows O(1) removal of a waiter that gives up.
- */
-type Queue = Set<Waiter>;
-
 export class KeyedMutex<K = string> {
-  readonly #held = new Map<K, Queue>();
+  /** A key is in the map exactly while somebody holds it; the value is the FIFO of its waiters. */
+  readonly #held = new Map<K, WaitQueue>();
 
   /** Runs `fn` while holding the lock on `key`; waiters on one key run one at a time, in arrival order. */
-  async withLock<T>(key: K, fn: () => T | PromiseLike<T>, options: LockOptions = {}): Promise<T> {
-    await this.#acquire(key, options);
-    try {
-      return await fn();
-    } finally {
-      this.#release(key);
-    }
+  withLock<T>(key: K, fn: () => T | PromiseLike<T>, options: LockOptions = {}): Promise<T> {
+    const acquired = this.#acquire(key, options);
+    // The uncontended path allocates no promise of its own: locks are cheap when nobody waits.
+    return acquired === true ? this.#runHolding(key, fn) : acquired.then(() => this.#runHolding(key, fn));
   }
 
   /** True while somebody holds `key` (waiters only wait while it is held). */
@@ -40,7 +29,28 @@ export class KeyedMutex<K = string> {
     return this.#held.size;
   }
 
-  #acquire(key: K, { signal, timeoutMs }: LockOptions): Promise<void> {
+  #runHolding<T>(key: K, fn: () => T | PromiseLike<T>): Promise<T> {
+    let result: T | PromiseLike<T>;
+    try {
+      result = fn();
+    } catch (error) {
+      this.#release(key);
+      return Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        this.#release(key);
+        return value;
+      },
+      (error: unknown) => {
+        this.#release(key);
+        throw error;
+      },
+    );
+  }
+
+  /** `true` when the lock was free and is now ours; otherwise a promise for our turn. */
+  #acquire(key: K, { signal, timeoutMs }: LockOptions): true | Promise<void> {
     if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
       return Promise.reject(
         new RangeError(`timeoutMs must be a finite number >= 0 (milliseconds), got ${String(timeoutMs)}`),
@@ -50,28 +60,31 @@ export class KeyedMutex<K = string> {
 
     const queue = this.#held.get(key);
     if (queue === undefined) {
-      this.#held.set(key, new Set());
-      return Promise.resolve();
+      this.#held.set(key, new WaitQueue());
+      return true;
     }
 
     return new Promise<void>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const settle = (): void => {
-        queue.delete(waiter);
+        queue.remove(waiter);
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
       };
-      const waiter: Waiter = {
+      const waiter: WaitNode = {
         grant: () => {
           settle();
           resolve();
         },
+        previous: undefined,
+        next: undefined,
+        queued: false,
       };
       const onAbort = (): void => {
         settle();
         reject(new LockWaitAbortedError(key, signal?.reason));
       };
-      queue.add(waiter);
+      queue.push(waiter);
       signal?.addEventListener("abort", onAbort, { once: true });
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
@@ -85,13 +98,13 @@ export class KeyedMutex<K = string> {
   #release(key: K): void {
     const queue = this.#held.get(key);
     if (queue === undefined) return;
-    const next = queue.values().next();
-    if (next.done) {
+    const next = queue.shift();
+    if (next === undefined) {
       this.#held.delete(key);
       return;
     }
     // Hand the lock straight to the next waiter: the key stays held, nobody can cut in.
-    next.value.grant();
+    next.grant();
   }
 }
 
