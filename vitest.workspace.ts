@@ -34,4 +34,6 @@ export default [
   unit("keyed-mutex"),
   unit("stream-parser"),
   e2e("stream-parser"),
+  // Every published package packed, installed with plain npm into a scratch project, imported.
+  { test: { name: "consumers", root: "test/consumers", include: ["**/*.e2e.test.ts"], testTimeout: 120_000, hookTimeout: 600_000 } },
 ] satisfies TestProjectConfiguration[];
