@@ -44,8 +44,8 @@ async function writeOpensslConfig(dir: string): Promise<string> {
 }
 
 function subject(commonName: string, organizations: readonly string[] = []): string {
-  const escape = (value: string) => value.replace(/[/\\+=,]/g, (c) => `\\${c}`);
-  return `${organizations.map((o) => `/O=${escape(o)}`).join("")}/CN=${escape(commonName)}`;
+  const escapeValue = (value: string) => value.replace(/[/\\+=,]/g, (c) => `\\${c}`);
+  return `${organizations.map((o) => `/O=${escapeValue(o)}`).join("")}/CN=${escapeValue(commonName)}`;
 }
 
 async function createCa(dir: string, config: string, name: string, commonName: string): Promise<CertificateAuthority> {

@@ -34,10 +34,16 @@ export async function startControlApi(controls: FaultProxyControls): Promise<Con
   const expected = Buffer.from(`Bearer ${token}`);
   const routes: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
     "GET /v1/stats": () => controls.stats(),
-    "POST /v1/stats/reset": async () => (await controls.resetStats(), {}),
+    "POST /v1/stats/reset": async () => {
+      await controls.resetStats();
+      return {};
+    },
     "POST /v1/latency": async (body) => ({ id: await controls.addLatency(body as never) }),
     "POST /v1/errors": async (body) => ({ id: await controls.injectErrors(body as never) }),
-    "POST /v1/faults/clear": async () => (await controls.clearFaults(), {}),
+    "POST /v1/faults/clear": async () => {
+      await controls.clearFaults();
+      return {};
+    },
     "POST /v1/cut": async (body) => ({ cut: await controls.cut(body.kind as never, body.match as never) }),
     "POST /v1/restart-apiserver": () => controls.restartApiServer(),
   };
