@@ -37,6 +37,19 @@ for arg in "$@"; do
   esac
 done
 
+log() { printf '[lab build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# A complete cache needs no Go at all (CI machines restoring the cache, for example).
+binaries=(kube-apiserver kube-controller-manager kube-scheduler etcd)
+[[ $want_kubectl == 1 ]] && binaries+=(kubectl)
+
+complete=1
+for b in "${binaries[@]}"; do [[ -x "$bin_dir/$b" ]] || complete=0; done
+if [[ $complete == 1 && $force == 0 ]]; then
+  log "cached: $bin_dir"
+  exit 0
+fi
+
 # --- Go -----------------------------------------------------------------------------------
 # The module's own go.mod names the minimum Go; an older toolchain would try to download a
 # newer one, which fails offline in a confusing way, so check up front.
@@ -50,18 +63,6 @@ if ! command -v go > /dev/null 2>&1; then
   fi
 fi
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
-
-log() { printf '[lab build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-binaries=(kube-apiserver kube-controller-manager kube-scheduler etcd)
-[[ $want_kubectl == 1 ]] && binaries+=(kubectl)
-
-complete=1
-for b in "${binaries[@]}"; do [[ -x "$bin_dir/$b" ]] || complete=0; done
-if [[ $complete == 1 && $force == 0 ]]; then
-  log "cached: $bin_dir"
-  exit 0
-fi
 
 # Only one build per version at a time (tests and `lab up` may race on a cold cache).
 mkdir -p "$cache_root"

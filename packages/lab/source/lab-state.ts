@@ -47,11 +47,19 @@ export function removeLabState(dataDir: string): void {
   rmSync(stateFile(dataDir), { force: true });
 }
 
+/** True while `pid` runs. A zombie (exited, not yet reaped: common in containers whose
+ *  init does not reap) counts as dead. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; comm may contain spaces, so split after ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
   }
 }
