@@ -1,0 +1,149 @@
+import { isDns1123Label, isDns1123Subdomain, isLabelValue, isQualifiedName } from "../k8s-formats.ts";
+import { RESERVED_LABEL_PREFIXES } from "../labels.ts";
+import {
+  type IssueList,
+  isAbsent,
+  isPlainObject,
+  parseJsonOrUndefined,
+  readBoolean,
+  readString,
+  readStringArray,
+  readStringMap,
+} from "./read-values.ts";
+import type { AdapterConfig, ImagePullPolicy, Toleration } from "./types.ts";
+
+type PlacementKeys = Pick<
+  AdapterConfig,
+  | "namespace"
+  | "image"
+  | "imagePullPolicy"
+  | "imagePullSecrets"
+  | "kubeconfig"
+  | "serviceAccountName"
+  | "automountServiceAccountToken"
+  | "nodeSelector"
+  | "tolerations"
+  | "labels"
+>;
+
+const PULL_POLICIES: readonly ImagePullPolicy[] = ["Always", "IfNotPresent", "Never"];
+
+export function parsePlacementKeys(raw: Record<string, unknown>, issues: IssueList): PlacementKeys {
+  const namespace = readString(raw.namespace, "namespace", issues, '"paperclip-agents"');
+  if (namespace !== undefined && !isDns1123Label(namespace)) {
+    issues.add("namespace", "a DNS-1123 label (lowercase letters, digits, '-', at most 63)", raw.namespace, '"paperclip-agents"');
+  }
+  const image = readString(raw.image, "image", issues, '"ghcr.io/acme/paperclip-agent:1.4.2"');
+  if (image !== undefined && /\s/.test(image)) {
+    issues.add("image", "an image reference without spaces", raw.image, '"ghcr.io/acme/paperclip-agent:1.4.2"');
+  }
+  const pullPolicy = readString(raw.imagePullPolicy, "imagePullPolicy", issues, '"IfNotPresent"');
+  if (pullPolicy !== undefined && !PULL_POLICIES.includes(pullPolicy as ImagePullPolicy)) {
+    issues.add("imagePullPolicy", "one of Always, IfNotPresent, Never", raw.imagePullPolicy, '"IfNotPresent"');
+  }
+  const serviceAccountName = readString(raw.serviceAccountName, "serviceAccountName", issues, '"paperclip-agent"');
+  if (serviceAccountName !== undefined && !isDns1123Subdomain(serviceAccountName)) {
+    issues.add("serviceAccountName", "a DNS-1123 subdomain", raw.serviceAccountName, '"paperclip-agent"');
+  }
+  const imagePullSecrets = readStringArray(raw.imagePullSecrets, "imagePullSecrets", issues, '["regcred"]');
+  imagePullSecrets?.forEach((name, index) => {
+    if (!isDns1123Subdomain(name)) issues.add(`imagePullSecrets[${index}]`, "a Secret name (DNS-1123 subdomain)", name, '"regcred"');
+  });
+  const kubeconfig = readString(raw.kubeconfig, "kubeconfig", issues, '"/etc/paperclip/kubeconfig"');
+  const nodeSelector = readStringMap(raw.nodeSelector, "nodeSelector", issues, '{"pool": "agents"}');
+  if (nodeSelector !== undefined) checkLabelMap(nodeSelector, "nodeSelector", issues);
+  const tolerations = readTolerations(raw.tolerations, issues);
+  return {
+    ...(namespace === undefined ? {} : { namespace }),
+    ...(image === undefined ? {} : { image }),
+    imagePullPolicy: PULL_POLICIES.includes(pullPolicy as ImagePullPolicy) ? (pullPolicy as ImagePullPolicy) : "IfNotPresent",
+    ...(imagePullSecrets === undefined ? {} : { imagePullSecrets }),
+    ...(kubeconfig === undefined ? {} : { kubeconfig }),
+    ...(serviceAccountName === undefined ? {} : { serviceAccountName }),
+    automountServiceAccountToken: readBoolean(raw.automountServiceAccountToken, "automountServiceAccountToken", issues) ?? false,
+    ...(nodeSelector === undefined ? {} : { nodeSelector }),
+    ...(tolerations === undefined ? {} : { tolerations }),
+    labels: readUserLabels(raw.labels, issues),
+  };
+}
+
+function checkLabelMap(map: Record<string, string>, path: string, issues: IssueList): void {
+  for (const [key, value] of Object.entries(map)) {
+    if (!isQualifiedName(key)) issues.add(`${path} key ${JSON.stringify(key)}`, "a label key ([prefix/]name, name <= 63)", key, '"team"');
+    if (!isLabelValue(value)) {
+      issues.add(`${path}.${key}`, "a label value (<= 63 of letters, digits, '-', '_', '.', alphanumeric at both ends)", value, '"platform"');
+    }
+  }
+}
+
+/** User labels; those under our reserved prefixes are dropped (they identify our own Jobs). */
+function readUserLabels(value: unknown, issues: IssueList): Record<string, string> {
+  const labels = readStringMap(value, "labels", issues, '{"team": "platform"}') ?? {};
+  checkLabelMap(labels, "labels", issues);
+  const kept: Record<string, string> = {};
+  for (const [key, item] of Object.entries(labels)) {
+    if (RESERVED_LABEL_PREFIXES.some((prefix) => key.startsWith(prefix))) {
+      issues.warn(`labels.${key} was dropped: the prefixes ${RESERVED_LABEL_PREFIXES.join(", ")} are reserved for the adapter`);
+    } else kept[key] = item;
+  }
+  return kept;
+}
+
+const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
+function readTolerations(value: unknown, issues: IssueList): Toleration[] | undefined {
+  if (isAbsent(value)) return undefined;
+  const example = '[{"key": "dedicated", "operator": "Equal", "value": "agents", "effect": "NoSchedule"}]';
+  const candidate = typeof value === "string" ? parseJsonOrUndefined(value) : value;
+  if (!Array.isArray(candidate)) return issues.add("tolerations", "an array of tolerations (or a JSON array)", value, example);
+  const result: Toleration[] = [];
+  candidate.forEach((item, index) => {
+    const toleration = readToleration(item, `tolerations[${index}]`, issues, example);
+    if (toleration) result.push(toleration);
+  });
+  return result;
+}
+
+function readToleration(item: unknown, path: string, issues: IssueList, example: string): Toleration | undefined {
+  if (!isPlainObject(item)) return issues.add(path, "a toleration object", item, example);
+  const before = issues.issues.length;
+  const toleration: Toleration = {};
+  const { key, operator, value, effect, tolerationSeconds } = item;
+  for (const field of Object.keys(item)) {
+    if (!["key", "operator", "value", "effect", "tolerationSeconds"].includes(field)) {
+      issues.add(`${path}.${field}`, "no such field (key, operator, value, effect, tolerationSeconds)", item[field]);
+    }
+  }
+  if (key !== undefined && key !== "") {
+    if (typeof key !== "string" || !isQualifiedName(key)) issues.add(`${path}.key`, "a label key", key, '"dedicated"');
+    else toleration.key = key;
+  }
+  if (operator !== undefined) {
+    if (operator !== "Exists" && operator !== "Equal") issues.add(`${path}.operator`, "Exists or Equal", operator, '"Equal"');
+    else toleration.operator = operator;
+  }
+  if (value !== undefined && value !== "") {
+    if (typeof value !== "string" || !isLabelValue(value)) issues.add(`${path}.value`, "a label value", value, '"agents"');
+    else toleration.value = value;
+  }
+  if (effect !== undefined && effect !== "") {
+    if (!EFFECTS.includes(effect as (typeof EFFECTS)[number])) {
+      issues.add(`${path}.effect`, "NoSchedule, PreferNoSchedule or NoExecute", effect, '"NoSchedule"');
+    } else toleration.effect = effect as Toleration["effect"];
+  }
+  if (tolerationSeconds !== undefined) {
+    if (typeof tolerationSeconds !== "number" || !Number.isSafeInteger(tolerationSeconds)) {
+      issues.add(`${path}.tolerationSeconds`, "a whole number of seconds", tolerationSeconds, "300");
+    } else if (toleration.effect !== "NoExecute") {
+      issues.add(`${path}.tolerationSeconds`, "only together with effect NoExecute", tolerationSeconds, "300");
+    } else toleration.tolerationSeconds = tolerationSeconds;
+  }
+  // The API server's own cross-field rules.
+  if (toleration.operator === "Exists" && toleration.value !== undefined) {
+    issues.add(`${path}.value`, "no value when operator is Exists", value);
+  }
+  if (toleration.key === undefined && toleration.operator !== "Exists") {
+    issues.add(`${path}.operator`, "Exists when there is no key (an empty key matches every taint)", operator ?? "Equal", '"Exists"');
+  }
+  return issues.issues.length === before ? toleration : undefined;
+}

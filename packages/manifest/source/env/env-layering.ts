@@ -1,0 +1,116 @@
+import type { AdapterConfig } from "../config/types.ts";
+import { ManifestError, ManifestErrorCode } from "../errors.ts";
+import { isEnvVarName } from "../k8s-formats.ts";
+import type { InheritedEnvVar } from "../run-context.ts";
+import { envStringFits, MAX_ENV_STRING_BYTES, utf8Length } from "./env-size.ts";
+import { isHostOnlyEnvName, isInheritableEnvName } from "./inheritance.ts";
+import { escapeKubeletExpansion } from "./kubelet-escape.ts";
+import { RUN_IDENTITY_ENV, SHEDDABLE_RUN_ENV } from "./run-env.ts";
+import { isSensitiveEnv } from "./sensitive.ts";
+
+/** One entry of a container's `env`, as the pod spec takes it. */
+export type PodEnvVar = { name: string; value: string } | { name: string; valueFrom: Record<string, unknown> };
+
+export interface EnvLayeringInput {
+  config: Pick<AdapterConfig, "env" | "inheritEnv">;
+  /** Layer 0: defaults any other layer may replace (HOME). */
+  defaults: Map<string, string>;
+  /** Layer 1: the run context's variables. */
+  runEnv: Map<string, string>;
+  /** Layer 2: the server container's env, unfiltered (the allowlist is applied here). */
+  inherited: readonly InheritedEnvVar[];
+  /** The run's agent JWT: PAPERCLIP_API_KEY. */
+  authToken: string | undefined;
+  /** The per-run Secret that sensitive values move into. */
+  secretName: string;
+  /**
+   * The Job runs in another namespace than the server: references to the server's Secrets
+   * and ConfigMaps would not resolve there (the pod would never start), so they are skipped.
+   */
+  crossNamespace: boolean;
+}
+
+export interface LayeredEnv {
+  /** The container's env: literals that are not credentials, and references. Sorted by name. */
+  env: PodEnvVar[];
+  /** Per-run Secret entries (`env.<NAME>` -> value) for the credentials. */
+  secretData: Record<string, string>;
+  warnings: string[];
+}
+
+/** The Secret key that carries the env variable `name`. */
+export function envSecretKey(name: string): string {
+  return `env.${name}`;
+}
+
+type Entry = { from: string; value: string } | { from: string; valueFrom: Record<string, unknown> };
+
+/**
+ * Env layering, lowest first: defaults, run context, allowlisted inherited env, `config.env`
+ * (wins); the run's identity (run/agent/company id, API key) cannot be replaced by any layer.
+ * Host-only keys Paperclip adds to `config.env` are dropped. Credentials move into the
+ * per-run Secret. Every value must fit one exec string (128 KiB): run-derived JSON that does
+ * not is shed and listed in PAPERCLIP_ENV_SHED_JSON; anything else too large is an error.
+ */
+export function layerEnv(input: EnvLayeringInput): LayeredEnv {
+  const warnings: string[] = [];
+  const entries = new Map<string, Entry>();
+  for (const [name, value] of input.defaults) entries.set(name, { from: "default", value });
+  for (const [name, value] of input.runEnv) entries.set(name, { from: "run", value });
+
+  for (const variable of input.inherited) {
+    const { name } = variable;
+    if (!isEnvVarName(name) || RUN_IDENTITY_ENV.has(name) || !isInheritableEnvName(name, input.config.inheritEnv)) continue;
+    if (variable.valueFrom !== undefined) {
+      const kind = Object.keys(variable.valueFrom)[0] ?? "";
+      if (input.crossNamespace && (kind === "secretKeyRef" || kind === "configMapKeyRef")) {
+        warnings.push(`inherited ${name} was skipped: its ${kind} lives in the server's namespace, not the Job's`);
+        continue;
+      }
+      entries.set(name, { from: `inherited ${name}`, valueFrom: variable.valueFrom });
+    } else if (typeof variable.value === "string" && variable.value !== "") {
+      entries.set(name, { from: `inherited ${name}`, value: variable.value });
+    }
+  }
+
+  for (const [name, value] of Object.entries(input.config.env)) {
+    if (isHostOnlyEnvName(name)) {
+      warnings.push(`env.${name} was dropped: Paperclip sets it for the server host, where it names a host path`);
+    } else if (RUN_IDENTITY_ENV.has(name)) {
+      warnings.push(`env.${name} was ignored: it identifies the run and is set by the adapter`);
+    } else {
+      entries.set(name, { from: `config env.${name}`, value });
+    }
+  }
+  if (input.authToken) entries.set("PAPERCLIP_API_KEY", { from: "run auth token", value: input.authToken });
+
+  const shed: Record<string, number> = {};
+  for (const [name, entry] of entries) {
+    if (!("value" in entry) || envStringFits(name, entry.value)) continue;
+    if (entry.from === "run" && SHEDDABLE_RUN_ENV.has(name)) {
+      shed[name] = utf8Length(entry.value);
+      entries.delete(name);
+      warnings.push(`${name} (${shed[name]} bytes) was left out: one env string must stay under ${MAX_ENV_STRING_BYTES} bytes`);
+      continue;
+    }
+    throw new ManifestError(
+      ManifestErrorCode.envTooLarge,
+      `${entry.from} is ${utf8Length(entry.value)} bytes; one environment string (NAME=value) must stay under ` +
+        `${MAX_ENV_STRING_BYTES} bytes (Linux MAX_ARG_STRLEN) or the container fails to start with E2BIG. ` +
+        "Put large content in a file on the shared volume and pass its path instead.",
+    );
+  }
+  if (Object.keys(shed).length > 0) entries.set("PAPERCLIP_ENV_SHED_JSON", { from: "run", value: JSON.stringify(shed) });
+
+  const env: PodEnvVar[] = [];
+  const secretData: Record<string, string> = {};
+  for (const name of [...entries.keys()].sort()) {
+    const entry = entries.get(name)!;
+    if ("valueFrom" in entry) env.push({ name, valueFrom: entry.valueFrom });
+    else if (isSensitiveEnv(name, entry.value)) {
+      secretData[envSecretKey(name)] = entry.value;
+      env.push({ name, valueFrom: { secretKeyRef: { name: input.secretName, key: envSecretKey(name) } } });
+    } else env.push({ name, value: escapeKubeletExpansion(entry.value) });
+  }
+  return { env, secretData, warnings };
+}

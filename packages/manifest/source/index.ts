@@ -1,0 +1,63 @@
+export { type BuildRunInput, buildRunManifests, type RunManifests } from "./build-run-manifests.ts";
+export { buildClaudeArgv, type ClaudeArgvInput } from "./claude-argv.ts";
+export { DEFAULT_PROMPT_TEMPLATE, DEFAULT_RESOURCES } from "./config/defaults.ts";
+export {
+  isManifestError,
+  KNOWN_CONFIG_KEYS,
+  parseAdapterConfig,
+  requireAdapterConfig,
+} from "./config/parse-adapter-config.ts";
+export type {
+  AdapterConfig,
+  ImagePullPolicy,
+  ParseAdapterConfigResult,
+  ResourceList,
+  ResourceRequirements,
+  Toleration,
+} from "./config/types.ts";
+export { buildContainerCommand, type ContainerCommand } from "./container-command.ts";
+export { envSecretKey, type LayeredEnv, layerEnv, type PodEnvVar } from "./env/env-layering.ts";
+export { MAX_ENV_STRING_BYTES } from "./env/env-size.ts";
+export {
+  INHERIT_ALLOW_EXACT,
+  INHERIT_ALLOW_PREFIXES,
+  INHERIT_DENY,
+  isHostOnlyEnvName,
+  isInheritableEnvName,
+} from "./env/inheritance.ts";
+export { escapeKubeletExpansion } from "./env/kubelet-escape.ts";
+export { isSensitiveEnv, isSensitiveEnvName } from "./env/sensitive.ts";
+export { type ConfigIssue, formatIssue, ManifestError, ManifestErrorCode } from "./errors.ts";
+export type { ContainerSpec, JobManifest, PodSpec, Volume, VolumeMount } from "./job.ts";
+export {
+  ADAPTER_TYPE,
+  AnnotationKey,
+  agentJobSelector,
+  LabelKey,
+  RESERVED_LABEL_PREFIXES,
+  type RunIdentity,
+  runLabels,
+} from "./labels.ts";
+export { jobNameFor, type RunNames, runNamesFor, toLabelValue } from "./names.ts";
+export { normalizeAbsolutePath, type TranslatedPath, translateServerPath, type VolumeRoots } from "./paths.ts";
+export {
+  type AssembledPrompt,
+  type AssemblePromptInput,
+  assemblePrompt,
+  type PromptSection,
+  type PromptSectionName,
+} from "./prompt.ts";
+export type {
+  InheritedEnvVar,
+  InheritedSecretVolume,
+  PodDnsConfig,
+  RtkHookProgram,
+  RunContext,
+  RunSkill,
+  SelfPodInfo,
+} from "./run-context.ts";
+export { RUN_FILES_DIR, RunFileKey, SKILLS_DIR } from "./run-files.ts";
+export { rtkSettingsDocument } from "./rtk-settings.ts";
+export { MAX_SECRET_BYTES, type OwnerReference, type SecretManifest, withOwnerJob } from "./secret.ts";
+export { renderTemplate } from "./template.ts";
+export { type RenderYamlOptions, renderYaml } from "./yaml.ts";

@@ -1,0 +1,99 @@
+import type { ImagePullPolicy, ResourceRequirements, Toleration } from "./config/types.ts";
+import type { PodEnvVar } from "./env/env-layering.ts";
+import type { PodDnsConfig } from "./run-context.ts";
+import type { containerSecurityContext, podSecurityContext } from "./security-context.ts";
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  subPath?: string;
+}
+
+export type Volume =
+  | {
+      name: string;
+      secret: {
+        secretName: string;
+        items?: { key: string; path: string; mode?: number }[];
+        defaultMode?: number;
+        optional?: boolean;
+      };
+    }
+  | { name: string; persistentVolumeClaim: { claimName: string; readOnly?: boolean } }
+  | { name: string; emptyDir: Record<string, never> };
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  imagePullPolicy: ImagePullPolicy;
+  command: string[];
+  args: string[];
+  workingDir: string;
+  env: PodEnvVar[];
+  resources: ResourceRequirements;
+  volumeMounts: VolumeMount[];
+  securityContext: ReturnType<typeof containerSecurityContext>;
+  terminationMessagePolicy: "FallbackToLogsOnError";
+}
+
+export interface PodSpec {
+  restartPolicy: "Never";
+  serviceAccountName?: string;
+  automountServiceAccountToken: boolean;
+  enableServiceLinks: false;
+  imagePullSecrets?: { name: string }[];
+  dnsConfig?: PodDnsConfig;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  securityContext: ReturnType<typeof podSecurityContext>;
+  containers: [ContainerSpec];
+  volumes: Volume[];
+}
+
+export interface JobManifest {
+  apiVersion: "batch/v1";
+  kind: "Job";
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  spec: {
+    backoffLimit: 0;
+    activeDeadlineSeconds?: number;
+    ttlSecondsAfterFinished: number;
+    template: {
+      metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+      spec: PodSpec;
+    };
+  };
+}
+
+export interface JobInput {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  timeoutSec: number;
+  ttlSecondsAfterFinished: number;
+  pod: PodSpec;
+}
+
+/**
+ * One attempt, never retried by Kubernetes (backoffLimit 0, restartPolicy Never): a second
+ * claude run on the same session and workspace would redo or corrupt the first one's work,
+ * so retries are Paperclip's decision. activeDeadlineSeconds enforces timeoutSec in-cluster.
+ */
+export function buildJob(input: JobInput): JobManifest {
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: input.name, namespace: input.namespace, labels: input.labels, annotations: input.annotations },
+    spec: {
+      backoffLimit: 0,
+      ...(input.timeoutSec > 0 ? { activeDeadlineSeconds: input.timeoutSec } : {}),
+      ttlSecondsAfterFinished: input.ttlSecondsAfterFinished,
+      template: {
+        metadata: { labels: input.labels, annotations: input.annotations },
+        spec: input.pod,
+      },
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { Toleration } from "./config/types.ts";
+
+/**
+ * What Paperclip tells the adapter about one run: the fields of its `execute(ctx)` argument
+ * the manifest needs, passed through as they come. `context` stays loosely typed on purpose:
+ * it is Paperclip's wake context and grows keys between releases; we read what we know.
+ */
+export interface RunContext {
+  runId: string;
+  agent: { id: string; companyId: string; name?: string | null } & Record<string, unknown>;
+  runtime?: {
+    sessionId?: string | null;
+    sessionParams?: Record<string, unknown> | null;
+    taskKey?: string | null;
+  } | null;
+  context?: Record<string, unknown> | null;
+  /** The run's agent JWT (`ctx.authToken`); reaches the pod as PAPERCLIP_API_KEY by secretKeyRef. */
+  authToken?: string | null;
+}
+
+/** A skill to expose to claude: its runtime name and where Paperclip keeps it (a server path). */
+export interface RunSkill {
+  runtimeName: string;
+  sourcePath: string;
+}
+
+/** An environment variable of the server's container as its pod spec declares it. */
+export interface InheritedEnvVar {
+  name: string;
+  value?: string;
+  /** A reference (secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef): copied as is. */
+  valueFrom?: Record<string, unknown>;
+}
+
+export interface InheritedSecretVolume {
+  secretName: string;
+  mountPath: string;
+  items?: { key: string; path: string; mode?: number }[];
+  optional?: boolean;
+  defaultMode?: number;
+}
+
+export interface PodDnsConfig {
+  nameservers?: string[];
+  searches?: string[];
+  options?: { name: string; value?: string }[];
+}
+
+/**
+ * What the runtime learned about the pod it runs in (when the Paperclip server runs in a
+ * cluster). Every field is a fallback for the matching config key; outside a pod, leave it
+ * out and give everything in the config.
+ */
+export interface SelfPodInfo {
+  namespace?: string;
+  /** The main container's image. */
+  image?: string;
+  /** The claim behind the server's data mount: the volume shared with agent pods. */
+  dataVolumeClaim?: string;
+  /** Where the server mounts that claim (the root of the paths Paperclip hands over). */
+  dataMountPath?: string;
+  imagePullSecrets?: string[];
+  dnsConfig?: PodDnsConfig;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  /** The main container's env. The manifest applies the allowlist; pass it unfiltered. */
+  env?: InheritedEnvVar[];
+  /** The main container's Secret volumes; only those named in `inheritSecretVolumes` are used. */
+  secretVolumes?: InheritedSecretVolume[];
+}
+
+/** The hook program that enableRtk runs, as the runtime read it from @claude-k8s/rtk-hook's built bin. */
+export interface RtkHookProgram {
+  /** The program's source text (one self-contained file). */
+  program: string;
+  /** How node must load it: decides the file extension (.mjs or .cjs). Default "module". */
+  format?: "module" | "commonjs";
+}
+
+export function stringField(record: Record<string, unknown> | null | undefined, key: string): string | undefined {
+  const value = record?.[key];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+export function recordField(record: Record<string, unknown> | null | undefined, key: string): Record<string, unknown> | undefined {
+  const value = record?.[key];
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The session to resume: `sessionParams.sessionId`, else the legacy `sessionId`. */
+export function resumeSessionId(run: RunContext): string | undefined {
+  return stringField(run.runtime?.sessionParams, "sessionId") ?? stringField(run.runtime ?? undefined, "sessionId");
+}
+
+/** The task this run works on: `taskId`, else `issueId` (what the public adapter labelled). */
+export function taskIdOf(run: RunContext): string | undefined {
+  return stringField(run.context, "taskId") ?? stringField(run.context, "issueId");
+}

@@ -1,0 +1,103 @@
+import { ManifestError, ManifestErrorCode } from "./errors.ts";
+import type { Volume, VolumeMount } from "./job.ts";
+import { joinPath, normalizeAbsolutePath, translateServerPath, type VolumeRoots } from "./paths.ts";
+import type { InheritedSecretVolume, RunSkill } from "./run-context.ts";
+import { RUN_FILES_DIR, SKILLS_DIR } from "./run-files.ts";
+
+export const RUN_VOLUME = "run";
+export const DATA_VOLUME = "data";
+
+export interface VolumePlan {
+  volumes: Volume[];
+  mounts: VolumeMount[];
+  warnings: string[];
+}
+
+export interface VolumePlanInput {
+  secretName: string;
+  /** Keys of the per-run Secret that are files (env credentials are not mounted). */
+  fileKeys: string[];
+  claim: string | undefined;
+  roots: VolumeRoots | undefined;
+  workspaceMountPath: string;
+  skills: readonly RunSkill[];
+  inheritedSecretVolumes: readonly InheritedSecretVolume[];
+  crossNamespace: boolean;
+}
+
+const SKILL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function planVolumes(input: VolumePlanInput): VolumePlan {
+  const warnings: string[] = [];
+  const volumes: Volume[] = [
+    {
+      name: RUN_VOLUME,
+      secret: {
+        secretName: input.secretName,
+        items: input.fileKeys.map((key) => ({ key, path: key })),
+        // Readable by the pod's non-root uid without an fsGroup (the files are root-owned).
+        defaultMode: 0o444,
+      },
+    },
+    input.claim === undefined
+      ? { name: DATA_VOLUME, emptyDir: {} }
+      : { name: DATA_VOLUME, persistentVolumeClaim: { claimName: input.claim } },
+  ];
+  const mounts: VolumeMount[] = [
+    { name: RUN_VOLUME, mountPath: RUN_FILES_DIR, readOnly: true },
+    { name: DATA_VOLUME, mountPath: input.workspaceMountPath },
+  ];
+  if (input.claim === undefined) {
+    warnings.push(
+      `no shared volume: ${input.workspaceMountPath} is an emptyDir, so sessions and workspace changes end with the pod (set workspaceVolumeClaim)`,
+    );
+  }
+
+  const seen = new Set<string>();
+  for (const skill of input.skills) {
+    if (!SKILL_NAME.test(skill.runtimeName) || seen.has(skill.runtimeName)) {
+      throw new ManifestError(
+        ManifestErrorCode.runContextInvalid,
+        `skill runtimeName ${JSON.stringify(skill.runtimeName)} must be a unique directory name (letters, digits, . _ -)`,
+      );
+    }
+    seen.add(skill.runtimeName);
+    const { relative } = translateServerPath(`skill ${skill.runtimeName}`, skill.sourcePath, input.roots);
+    mounts.push({
+      name: DATA_VOLUME,
+      mountPath: `${SKILLS_DIR}/.claude/skills/${skill.runtimeName}`,
+      readOnly: true,
+      ...(relative === "" ? {} : { subPath: relative }),
+    });
+  }
+
+  const ours = [RUN_FILES_DIR, SKILLS_DIR, input.workspaceMountPath];
+  input.inheritedSecretVolumes.forEach((source, index) => {
+    const mountPath = normalizeAbsolutePath(source.mountPath);
+    if (input.crossNamespace) {
+      warnings.push(`Secret volume ${source.secretName} was not inherited: it lives in the server's namespace, not the Job's`);
+      return;
+    }
+    if (mountPath === undefined || ours.some((path) => overlaps(path, mountPath))) {
+      warnings.push(`Secret volume ${source.secretName} was not inherited: its mount path ${source.mountPath} collides with the adapter's`);
+      return;
+    }
+    const name = `inherited-${index}`;
+    volumes.push({
+      name,
+      secret: {
+        secretName: source.secretName,
+        // Keep the source's selection and optionality: widening either hands agents more than the server has.
+        ...(source.items === undefined ? {} : { items: source.items }),
+        ...(source.defaultMode === undefined ? {} : { defaultMode: source.defaultMode }),
+        ...(source.optional === undefined ? {} : { optional: source.optional }),
+      },
+    });
+    mounts.push({ name, mountPath, readOnly: true });
+  });
+  return { volumes, mounts, warnings };
+}
+
+function overlaps(a: string, b: string): boolean {
+  return a === b || b.startsWith(joinPath(a, "")) || a.startsWith(joinPath(b, ""));
+}
