@@ -1,0 +1,217 @@
+// classifyOutcome: what became of a run, decided from harness-authored surfaces only.
+//
+// Those surfaces are the `result` event, the synthetic API-error message and `api_retry` /
+// `rate_limit_event` events (all written by the CLI itself), the CLI's stderr and its exit
+// status. Never the model's text or tool output: an agent that reads a log saying "401
+// Unauthorized" or works on a rate-limit ticket must not turn its own run into an auth or quota
+// failure (one fleet had 89 false "auth" verdicts from the bare word "unauthorized").
+import { findLoginUrl } from "./login-url.ts";
+import { type RunSummary, epochToIso } from "./summary.ts";
+
+export type OutcomeCode =
+  | "success"
+  | "claude_auth_required"
+  | "model_not_found"
+  | "max_turns_exhausted"
+  | "session_unavailable"
+  | "provider_quota"
+  | "claude_transient_upstream"
+  | "llm_api_error"
+  | "claude_truncated"
+  | "claude_no_output"
+  | "claude_error";
+
+/** The families Paperclip's bounded retries key on. */
+export type ErrorFamily = "transient_upstream" | "provider_quota";
+
+export interface Outcome {
+  code: OutcomeCode;
+  errorFamily?: ErrorFamily;
+  /** ISO 8601 time before which a retry is pointless (a quota or rate-limit reset), when known. */
+  retryNotBefore?: string;
+  /** Where a human can log in, when the CLI printed it. */
+  loginUrl?: string;
+  /** The stored session cannot continue: start the next run without it. */
+  clearSession?: boolean;
+  /** One line for a human. */
+  message: string;
+}
+
+export interface OutcomeInput {
+  summary: RunSummary;
+  /** The CLI's exit status; null or absent when unknown. */
+  exitCode?: number | null;
+  /** The CLI's own stderr (only its last 16 KiB is read). */
+  stderr?: string;
+}
+
+const STDERR_TAIL = 16 * 1024;
+
+const SESSION_GONE = /no conversation found with session id|unknown session|session\b.{0,80}\bnot found|could not resume|immutable thinking|blocks? must remain as they were|latest assistant message cannot be modified/i;
+const QUOTA = /usage limit|hit your (?:usage )?limit|limit reached|out of (?:extra )?usage|out of credits|credit balance is (?:too )?low|(?:5-hour|five[- ]hour|weekly|daily|monthly|session) limit|exceeded your (?:current )?quota|quota exceeded|spending (?:cap|limit)/i;
+const AUTH = /not logged in|please run \/login|\blog ?in required|requires? login|invalid api key|invalid (?:x-api-key|bearer token)|authentication[_ ](?:error|failed|required)|failed to authenticate|oauth token (?:has )?expired|token (?:has )?(?:expired|been revoked)|\bunauthori[sz]ed\b/i;
+const MODEL_MISSING = /issue with the selected model|model\b.{0,80}\b(?:not found|does not exist|may not exist|not available|is not supported)|(?:invalid|unknown) model\b|not_found_error.{0,40}model/i;
+const EMPTY_RESPONSE = /empty or malformed response|malformed response|empty response|no content in (?:the )?response/i;
+const TRANSIENT = /overloaded|rate.?limit|too many requests|ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|EAI_AGAIN|socket hang up|connection (?:dropped|reset|error|refused|closed|failed)|network error|timed? ?out|temporarily unavailable|service unavailable|bad gateway|gateway timeout|internal server error|server-side issue|\b(?:429|5\d\d)\b/i;
+const TRANSIENT_ERRORS = new Set(["rate_limit", "overloaded", "server_error", "connection_failed", "timeout", "api_error", "unknown"]);
+
+export function classifyOutcome(input: OutcomeInput): Outcome {
+  const summary = input?.summary;
+  if (typeof summary !== "object" || summary === null || !("eventCounts" in summary)) {
+    throw new TypeError("classifyOutcome: input.summary must be a RunSummary from parser.summary() or summarize(events).");
+  }
+  const exitCode = input.exitCode ?? null;
+  if (exitCode !== null && !Number.isInteger(exitCode)) {
+    throw new TypeError(`classifyOutcome: input.exitCode must be an integer or null; got ${String(exitCode)}.`);
+  }
+  const stderr = typeof input.stderr === "string" ? input.stderr.slice(-STDERR_TAIL) : "";
+  return summary.result ? fromResult(summary, exitCode, stderr) : withoutResult(summary, exitCode, stderr);
+}
+
+function fromResult(summary: RunSummary, exitCode: number | null, stderr: string): Outcome {
+  const result = summary.result!;
+  if (!result.isError && (result.subtype === "success" || result.subtype === null)) {
+    const facts = [
+      summary.numTurns === null ? "" : `${summary.numTurns} turn${summary.numTurns === 1 ? "" : "s"}`,
+      summary.costUsd === null ? "" : `$${summary.costUsd.toFixed(4)}`,
+    ].filter(Boolean);
+    return { code: "success", message: `Claude Code finished${facts.length ? ` (${facts.join(", ")})` : ""}` };
+  }
+  if (result.subtype === "error_max_turns" || result.terminalReason === "max_turns") {
+    return { code: "max_turns_exhausted", clearSession: true, message: `Claude Code stopped at its turn limit: ${describeResult(summary)}` };
+  }
+  const surfaces = [result.text ?? "", ...result.errors, summary.apiErrorMessage?.text ?? "", stderr].join("\n");
+  const classified = fromApiFailure(summary, surfaces, result.apiErrorStatus ?? summary.apiErrorMessage?.status ?? null, result.apiErrorType, result.apiError);
+  if (classified) return classified;
+  const exit = exitCode === null ? "" : ` (exit ${exitCode})`;
+  return { code: "claude_error", message: `Claude Code failed${exit}: ${describeResult(summary)}` };
+}
+
+function withoutResult(summary: RunSummary, exitCode: number | null, stderr: string): Outcome {
+  const synthetic = summary.apiErrorMessage;
+  const surfaces = [synthetic?.text ?? "", stderr].join("\n");
+  if (SESSION_GONE.test(stderr)) {
+    return { code: "session_unavailable", clearSession: true, message: `The session to resume is gone: ${oneLine(firstMatchingLine(stderr, SESSION_GONE))}` };
+  }
+  const loginUrl = summary.loginUrl ?? findLoginUrl(stderr) ?? null;
+  if (loginUrl || AUTH.test(surfaces) || synthetic?.status === 401) {
+    return auth(summary, surfaces, loginUrl);
+  }
+  if (MODEL_MISSING.test(surfaces)) {
+    return { code: "model_not_found", message: `The model is not available: ${oneLine(firstMatchingLine(surfaces, MODEL_MISSING))}` };
+  }
+  const status = exitCode === null ? "" : ` (${describeExit(exitCode)})`;
+  if (summary.modelOutputSeen) {
+    return { code: "claude_truncated", message: `Claude Code stopped mid-run without a result${status}; the model had produced output` };
+  }
+  if (synthetic || summary.apiRetries.count > 0) {
+    const classified = fromApiFailure(summary, surfaces, synthetic?.status ?? summary.apiRetries.lastStatus, synthetic?.type ?? null, synthetic?.error ?? null);
+    if (classified) return classified;
+  }
+  if (summary.emptyResponses > 0) {
+    return { code: "llm_api_error", message: `The model API returned an empty response and Claude Code ended without a result${status}` };
+  }
+  const what = summary.eventCounts.init > 0 ? "only its start-up event" : "nothing";
+  const detail = stderr.trim() ? `: ${oneLine(lastLine(stderr))}` : "";
+  return { code: "claude_no_output", message: `Claude Code printed ${what}${status}${detail}` };
+}
+
+/** Auth, model, quota, empty-response and upstream failures, from a result or a synthetic API-error message. */
+function fromApiFailure(summary: RunSummary, surfaces: string, status: number | null, type: string | null, apiError: string | null): Outcome | undefined {
+  if (SESSION_GONE.test(surfaces)) {
+    return { code: "session_unavailable", clearSession: true, message: `The session to resume is gone: ${oneLine(firstMatchingLine(surfaces, SESSION_GONE))}` };
+  }
+  const rejected = lastRejectedRateLimit(summary);
+  if (QUOTA.test(surfaces) || rejected) {
+    const retryNotBefore = rejected?.resetsAt ?? resetTimeIn(surfaces);
+    return {
+      code: "provider_quota",
+      errorFamily: "provider_quota",
+      ...(retryNotBefore ? { retryNotBefore } : {}),
+      message: `Usage limit reached${retryNotBefore ? ` until ${retryNotBefore}` : ""}: ${oneLine(firstMatchingLine(surfaces, QUOTA) || surfaces)}`,
+    };
+  }
+  const lastRetry = summary.apiRetries;
+  if (status === 401 || type === "authentication_error" || summary.apiErrorMessage?.error === "authentication_failed" || AUTH.test(surfaces)) {
+    return auth(summary, surfaces, summary.loginUrl ?? findLoginUrl(surfaces) ?? null);
+  }
+  if ((status === 404 && type === "not_found_error") || MODEL_MISSING.test(surfaces)) {
+    return { code: "model_not_found", message: `The model is not available: ${oneLine(firstMatchingLine(surfaces, MODEL_MISSING) || surfaces)}` };
+  }
+  if (EMPTY_RESPONSE.test(surfaces)) {
+    return { code: "llm_api_error", message: `The model API returned an empty or malformed response: ${oneLine(firstMatchingLine(surfaces, EMPTY_RESPONSE))}` };
+  }
+  const effectiveStatus = status ?? lastRetry.lastStatus;
+  const transientStatus = effectiveStatus !== null && (effectiveStatus === 408 || effectiveStatus === 429 || effectiveStatus >= 500);
+  if (transientStatus || TRANSIENT_ERRORS.has(apiError ?? "") || type === "overloaded_error" || type === "rate_limit_error" || TRANSIENT.test(surfaces)) {
+    const retryNotBefore = resetTimeIn(surfaces);
+    const retries = lastRetry.count > 0 ? ` after ${lastRetry.count} retr${lastRetry.count === 1 ? "y" : "ies"}` : "";
+    return {
+      code: "claude_transient_upstream",
+      errorFamily: "transient_upstream",
+      ...(retryNotBefore ? { retryNotBefore } : {}),
+      message: `The model API failed${retries}${effectiveStatus === null ? "" : ` (HTTP ${effectiveStatus})`}: ${oneLine(firstNonEmptyLine(surfaces))}`,
+    };
+  }
+  return undefined;
+}
+
+function auth(summary: RunSummary, surfaces: string, loginUrl: string | null): Outcome {
+  const said = firstMatchingLine(surfaces, AUTH) || firstNonEmptyLine(surfaces);
+  const where = loginUrl ? ` Log in at ${loginUrl}` : " Log in (claude /login) or set a valid ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN";
+  return {
+    code: "claude_auth_required",
+    ...(loginUrl ? { loginUrl } : {}),
+    message: `Claude Code is not authenticated${said ? `: ${oneLine(said)}.` : "."}${where}`,
+  };
+}
+
+function lastRejectedRateLimit(summary: RunSummary): { resetsAt: string | null } | undefined {
+  for (let i = summary.rateLimits.length - 1; i >= 0; i--) {
+    const notice = summary.rateLimits[i]!;
+    if (notice.status === "rejected" || notice.status === "exceeded") return notice;
+  }
+  return undefined;
+}
+
+/** An absolute reset time in harness text: `...|<unix seconds>` (older CLIs) or an ISO 8601 time. */
+function resetTimeIn(text: string): string | undefined {
+  const epoch = /limit reached\|(\d{9,13})/i.exec(text);
+  if (epoch) return epochToIso(Number(epoch[1])) ?? undefined;
+  const iso = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})/.exec(text);
+  if (iso) return epochToIso(iso[0]) ?? undefined;
+  return undefined;
+}
+
+function describeResult(summary: RunSummary): string {
+  const result = summary.result!;
+  const text = result.text || result.errors.join("; ") || `subtype ${result.subtype ?? "unknown"}`;
+  return oneLine(text);
+}
+
+function describeExit(code: number): string {
+  if (code === 137) return "exit 137: killed by SIGKILL, often the out-of-memory killer";
+  if (code === 143) return "exit 143: stopped by SIGTERM";
+  if (code === 124) return "exit 124: stopped by a timeout";
+  return `exit ${code}`;
+}
+
+function firstMatchingLine(text: string, pattern: RegExp): string {
+  for (const line of text.split("\n")) if (pattern.test(line)) return line;
+  return "";
+}
+
+function firstNonEmptyLine(text: string): string {
+  for (const line of text.split("\n")) if (line.trim()) return line;
+  return "";
+}
+
+function lastLine(text: string): string {
+  const lines = text.split("\n").filter((line) => line.trim());
+  return lines[lines.length - 1] ?? "";
+}
+
+function oneLine(text: string, max = 240): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
