@@ -7,7 +7,7 @@
 type TestProjectConfiguration = { test: { name: string; root: string } & Record<string, unknown> };
 
 /** Packages whose library code is pure; their unit tests also run under Node 20. */
-export const purePackages = ["keyed-mutex", "stream-parser"] as const;
+export const purePackages = ["keyed-mutex", "stream-parser", "manifest", "rtk-hook"] as const;
 
 const unit = (name: string, extra: Record<string, unknown> = {}): TestProjectConfiguration => ({
   test: {
@@ -34,6 +34,10 @@ export default [
   unit("keyed-mutex"),
   unit("stream-parser"),
   e2e("stream-parser"),
+  unit("manifest"),
+  unit("rtk-hook"),
+  e2e("rtk-hook"),
+  unit("k8s-runtime"),
   // Every published package packed, installed with plain npm into a scratch project, imported.
   { test: { name: "consumers", root: "test/consumers", include: ["**/*.e2e.test.ts"], testTimeout: 120_000, hookTimeout: 600_000 } },
 ] satisfies TestProjectConfiguration[];
