@@ -64,12 +64,14 @@ export function readInteger(
   let number: number | undefined;
   if (typeof value === "number") number = value;
   else if (typeof value === "string" && /^\s*[+-]?\d+(\.0+)?\s*$/.test(value)) number = Number(value);
-  const range = bounds.max === undefined ? `>= ${bounds.min}` : `from ${bounds.min} to ${bounds.max}`;
+  // Huge maxima (int32 API fields) are technical limits; naming them only adds noise.
+  const range =
+    bounds.max === undefined || bounds.max >= 1e9 ? `>= ${bounds.min}` : `from ${bounds.min} to ${bounds.max}`;
   const expected = `a whole number ${range}`;
-  if (number === undefined || !Number.isSafeInteger(number)) return issues.add(path, expected, value, example);
-  if (number < bounds.min || (bounds.max !== undefined && number > bounds.max)) {
+  if (number === undefined || !Number.isSafeInteger(number) || number < bounds.min) {
     return issues.add(path, expected, value, example);
   }
+  if (bounds.max !== undefined && number > bounds.max) return issues.add(path, `a whole number <= ${bounds.max}`, value, example);
   return number;
 }
 
