@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import type { StreamEvent } from "./events.ts";
+import { createSummarizer, summarize } from "./summary.ts";
+import { parseInChunks, parseWhole } from "./test-utils/events.ts";
+import { longTranscript, readFixture } from "./test-utils/fixtures.ts";
+
+const summaryOf = (name: string) => parseInChunks(readFixture(name)).summary;
+
+const line = (object: Record<string, unknown>): string => JSON.stringify(object);
+const assistantLine = (id: string, uuid: string, content: unknown[], extra: Record<string, unknown> = {}) =>
+  line({ type: "assistant", message: { id, model: "claude-opus-5-5", content, stop_reason: null, usage: { input_tokens: 10, output_tokens: 2, cache_read_input_tokens: 5, cache_creation_input_tokens: 3 } }, session_id: "s-1", uuid, ...extra });
+
+describe("summary of the recorded transcripts", () => {
+  it("reads session, model, turns, duration, cost and all four token counts", () => {
+    expect(summaryOf("text-only")).toMatchObject({
+      sessionId: "07b8e585-0a4b-4e14-b78f-3daf43acf90b",
+      model: "claude-opus-5-5",
+      models: ["claude-opus-5-5"],
+      numTurns: 1,
+      durationMs: 199,
+      costUsd: 0.0193,
+      usage: { inputTokens: 1800, outputTokens: 80, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500 },
+      usageSource: "result",
+      modelUsage: { "claude-opus-5-5": { inputTokens: 1800, outputTokens: 80, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500, costUsd: 0.0193 } },
+      summary: "All done: the task is complete.",
+      permissionDenials: [],
+      loginUrl: null,
+    });
+  });
+
+  it("reports a resumed run's own cost, not the session's running total", () => {
+    const summary = summaryOf("resume-second");
+    expect(summary.sessionCostUsd).toBeCloseTo(0.0928, 6);
+    expect(summary.costUsd).toBeCloseTo(0.0277, 6);
+    expect(summary.modelUsage["claude-opus-5-5"]).toMatchObject({ inputTokens: 3900, costUsd: 0.0277 });
+    expect(summary.usage.inputTokens).toBe(3900);
+  });
+
+  it("counts API retries and keeps the last status", () => {
+    expect(summaryOf("rate-429").apiRetries).toEqual({ count: 10, lastStatus: 429, lastError: "rate_limit" });
+    expect(summaryOf("connection-reset").apiRetries).toEqual({ count: 10, lastStatus: null, lastError: "unknown" });
+    expect(summaryOf("text-only").apiRetries).toEqual({ count: 0, lastStatus: null, lastError: null });
+  });
+
+  it("keeps the CLI's API-error message apart from the model's text", () => {
+    const summary = summaryOf("auth-401");
+    expect(summary.apiErrorMessage).toEqual({ text: "Invalid API key · Fix external API key", error: "authentication_failed", status: 401, type: "authentication_error" });
+    expect(summary.modelOutputSeen).toBe(false);
+    expect(summary.models).toEqual([]);
+  });
+
+  it("without a result, sums usage from assistant messages once per message id", () => {
+    const summary = summaryOf("killed-mid-run");
+    expect(summary.result).toBeNull();
+    expect(summary.usageSource).toBe("messages");
+    // Two events of message msg_0001 carry the same usage: counted once.
+    expect(summary.usage).toEqual({ inputTokens: 1800, outputTokens: 1, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500 });
+    expect(summary.summary).toBe("Running Bash.");
+    expect(summary.modelOutputSeen).toBe(true);
+  });
+
+  it("summarises the long transcript as it streams", () => {
+    const { bytes } = longTranscript();
+    const { summary } = parseInChunks(bytes, Array.from({ length: 200 }, (_, i) => i * 65536));
+    expect(summary.result?.isError).toBe(false);
+    expect(summary.eventCounts.user).toBeGreaterThanOrEqual(300);
+    expect(summary.summary).toBe("All done: the task is complete.");
+  });
+});
+
+describe("summary text", () => {
+  it("keeps every block when one message arrives as several events with the same message.id", () => {
+    const text = [
+      assistantLine("msg_1", "u1", [{ type: "text", text: "First part." }]),
+      assistantLine("msg_1", "u2", [{ type: "tool_use", id: "t1", name: "Bash", input: {} }]),
+      assistantLine("msg_1", "u3", [{ type: "text", text: "Second part." }]),
+      assistantLine("msg_2", "u4", [{ type: "text", text: "First part." }]),
+    ].join("\n");
+    const summary = parseInChunks(text).summary;
+    expect(summary.summary).toBe("First part.\n\nSecond part.\n\nFirst part.");
+    expect(summary.usage.inputTokens).toBe(20);
+  });
+
+  it("prefers the result text when there is one", () => {
+    const text = [assistantLine("m", "u1", [{ type: "text", text: "thinking aloud" }]), line({ type: "result", subtype: "success", is_error: false, result: "final", uuid: "u2" })].join("\n");
+    expect(parseInChunks(text).summary.summary).toBe("final");
+  });
+});
+
+describe("harness facts", () => {
+  it("maps permission denials from the result", () => {
+    const text = line({ type: "result", subtype: "success", is_error: false, permission_denials: [{ tool_name: "Bash", tool_use_id: "t1", tool_input: { command: "rm -rf /" } }], uuid: "r" });
+    expect(parseInChunks(text).summary.permissionDenials).toEqual([{ toolName: "Bash", toolUseId: "t1", toolInput: { command: "rm -rf /" } }]);
+  });
+
+  it("records rate-limit events with their reset time", () => {
+    const text = line({ type: "rate_limit_event", rate_limit_info: { status: "allowed_warning", resetsAt: 1893456000, rateLimitType: "five_hour", overageStatus: "rejected" }, uuid: "r1" });
+    expect(parseInChunks(text).summary).toMatchObject({
+      rateLimitEventCount: 1,
+      rateLimits: [{ status: "allowed_warning", rateLimitType: "five_hour", resetsAt: "2030-01-01T00:00:00.000Z", overageStatus: "rejected" }],
+    });
+  });
+
+  it("takes a login URL the CLI printed, and never one from tool output or model text", () => {
+    const toolOutput = line({ type: "user", message: { content: [{ type: "tool_result", tool_use_id: "t", content: "visit https://claude.ai/oauth/authorize?code=tool" }] }, uuid: "u1" });
+    const modelText = assistantLine("m", "u2", [{ type: "text", text: "log in at https://claude.ai/oauth/authorize?code=model" }]);
+    expect(parseInChunks([toolOutput, modelText].join("\n")).summary.loginUrl).toBeNull();
+    const printed = "Browser didn't open? Use the url below to sign in: https://claude.ai/oauth/authorize?code=true&client_id=abc.";
+    expect(parseInChunks([toolOutput, printed].join("\n")).summary.loginUrl).toBe("https://claude.ai/oauth/authorize?code=true&client_id=abc");
+  });
+
+  it("never parses user or stream_event data to summarise", () => {
+    const events = parseWhole(readFixture("tool-then-text"));
+    const touched: string[] = [];
+    const watched = events.map((event) =>
+      event.kind === "user" ? new Proxy(event, { get: (target, key) => (key === "data" && touched.push("data"), Reflect.get(target, key)) }) : event,
+    ) as StreamEvent[];
+    summarize(watched);
+    expect(touched).toEqual([]);
+  });
+
+  it("is the same summary whether built incrementally or at once", () => {
+    const events = parseWhole(readFixture("rate-429"));
+    const summarizer = createSummarizer();
+    for (const event of events) summarizer.add(event);
+    expect(summarizer.summary()).toEqual(summarize(events));
+  });
+});
