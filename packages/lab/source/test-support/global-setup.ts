@@ -5,7 +5,7 @@
 //
 // CLAUDE_K8S_LAB_REUSE=1 uses the lab `lab up` started (in $CLAUDE_K8S_LAB_DIR or the
 // default run dir) instead of starting one: faster while iterating on tests.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -13,6 +13,24 @@ import { defaultRunDir } from "../control-plane/paths.ts";
 import { startLab } from "../lab.ts";
 import { isAlive, readLabState } from "../lab-state.ts";
 import type { LabEndpoints } from "./lab-endpoints.ts";
+
+const tempPrefix = "claude-k8s-lab-";
+
+/** Run dirs of earlier test runs that were killed before their teardown (their components
+ *  died with them; only the files remain). A dir whose owner still runs is left alone. */
+async function removeDeadTestLabs() {
+  for (const entry of await readdir(tmpdir())) {
+    if (!entry.startsWith(tempPrefix)) continue;
+    const dir = join(tmpdir(), entry);
+    let state: ReturnType<typeof readLabState>;
+    try {
+      state = readLabState(dir);
+    } catch {
+      continue; // not ours to judge
+    }
+    if (state && !isAlive(state.ownerPid)) await rm(dir, { recursive: true, force: true });
+  }
+}
 
 export default async function setup(project: TestProject) {
   if (process.env.CLAUDE_K8S_LAB_REUSE === "1") {
@@ -25,7 +43,8 @@ export default async function setup(project: TestProject) {
     return;
   }
 
-  const dataDir = await mkdtemp(join(tmpdir(), "claude-k8s-lab-"));
+  await removeDeadTestLabs();
+  const dataDir = await mkdtemp(join(tmpdir(), tempPrefix));
   const started = Date.now();
   const lab = await startLab({
     dataDir,
