@@ -23,6 +23,8 @@ export type MemoryCgroups = {
   /** The directory holding this node's container cgroups. */
   root: string;
   create(name: string, memoryLimitBytes: number | undefined): Promise<ContainerCgroup>;
+  /** Removes the node's directory once its containers' cgroups are gone. */
+  dispose(): Promise<void>;
 };
 
 /** Finds a writable memory cgroup hierarchy, or undefined (the caller falls back to polling RSS). */
@@ -70,6 +72,7 @@ function driver(version: 1 | 2, root: string): MemoryCgroups {
   return {
     version,
     root,
+    dispose: () => rmdir(root).catch(() => {}),
     async create(name, memoryLimitBytes) {
       const dir = join(root, name);
       await mkdir(dir, { recursive: true });

@@ -55,6 +55,8 @@ export function wrapperScript(options: WrapperOptions): string {
   const groups =
     options.supplementalGroups.length > 0 ? `--groups=${[...new Set(options.supplementalGroups)].join(",")}` : "--clear-groups";
   lines.push(
+    // What a runtime reports as a StartError, checked here where the container's PATH and mounts apply.
+    'command -v "$1" >/dev/null 2>&1 || setup_failed "exec: \\"$1\\": executable file not found in \\$PATH"',
     "exec 2>&3 3>&-",
     // --pdeathsig last, after the uid change (which would clear it): the container dies with
     // its unshare parent, and so with kubelet-sim, even when kubelet-sim is SIGKILLed.
