@@ -95,7 +95,7 @@ function withoutResult(summary: RunSummary, exitCode: number | null, stderr: str
   }
   const loginUrl = summary.loginUrl ?? findLoginUrl(stderr) ?? null;
   if (loginUrl || AUTH.test(surfaces) || synthetic?.status === 401) {
-    return auth(summary, surfaces, loginUrl);
+    return auth(surfaces, loginUrl);
   }
   if (MODEL_MISSING.test(surfaces)) {
     return { code: "model_not_found", message: `The model is not available: ${oneLine(firstMatchingLine(surfaces, MODEL_MISSING))}` };
@@ -133,7 +133,7 @@ function fromApiFailure(summary: RunSummary, surfaces: string, status: number | 
   }
   const lastRetry = summary.apiRetries;
   if (status === 401 || type === "authentication_error" || summary.apiErrorMessage?.error === "authentication_failed" || AUTH.test(surfaces)) {
-    return auth(summary, surfaces, summary.loginUrl ?? findLoginUrl(surfaces) ?? null);
+    return auth(surfaces, summary.loginUrl ?? findLoginUrl(surfaces) ?? null);
   }
   if ((status === 404 && type === "not_found_error") || MODEL_MISSING.test(surfaces)) {
     return { code: "model_not_found", message: `The model is not available: ${oneLine(firstMatchingLine(surfaces, MODEL_MISSING) || surfaces)}` };
@@ -156,7 +156,7 @@ function fromApiFailure(summary: RunSummary, surfaces: string, status: number | 
   return undefined;
 }
 
-function auth(summary: RunSummary, surfaces: string, loginUrl: string | null): Outcome {
+function auth(surfaces: string, loginUrl: string | null): Outcome {
   const said = firstMatchingLine(surfaces, AUTH) || firstNonEmptyLine(surfaces);
   const where = loginUrl ? ` Log in at ${loginUrl}` : " Log in (claude /login) or set a valid ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN";
   return {

@@ -112,9 +112,14 @@ describe("harness facts", () => {
   it("never parses user or stream_event data to summarise", () => {
     const events = parseWhole(readFixture("tool-then-text"));
     const touched: string[] = [];
-    const watched = events.map((event) =>
-      event.kind === "user" ? new Proxy(event, { get: (target, key) => (key === "data" && touched.push("data"), Reflect.get(target, key)) }) : event,
-    ) as StreamEvent[];
+    const watch = (event: StreamEvent): StreamEvent =>
+      new Proxy(event, {
+        get(target, key) {
+          if (key === "data") touched.push(`${target.kind} data`);
+          return Reflect.get(target, key);
+        },
+      });
+    const watched = events.map((event) => (event.kind === "user" ? watch(event) : event));
     summarize(watched);
     expect(touched).toEqual([]);
   });
