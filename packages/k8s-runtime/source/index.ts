@@ -10,3 +10,7 @@ export {
 } from "./decisions/classify-pod-status.ts";
 export { isOwnedBy, selectOwnedPod } from "./decisions/select-owned-pod.ts";
 export type { ContainerStatus, JobLike, ObjectMeta, PodLike } from "./kube-objects.ts";
+export { createKubeClient, type KubeClient, type KubeRequest, type Query, type Verb } from "./kube/kube-client.ts";
+export { KubeApiError, KubeUnreachableError } from "./kube/kube-api-error.ts";
+export { SharedWatch, type KubeObject, type SharedWatchOptions, type WatchEvent, type WatchListener } from "./kube/shared-watch.ts";
+export { WatchHub, type WatchKey, type WatchLease } from "./kube/watch-hub.ts";
