@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { type ControlPlane, startControlPlane } from "./control-plane/control-plane.ts";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy/fault-proxy.ts";
-import { removeLabState, writeLabState } from "./lab-state.ts";
+import { isAlive, readLabState, removeLabState, writeLabState } from "./lab-state.ts";
 
 export type StartLabOptions = {
   /** The lab's run dir (certificates, etcd data, logs, kubeconfigs, state.json). */
@@ -31,6 +31,14 @@ export type Lab = {
 export async function startLab(options: StartLabOptions): Promise<Lab> {
   const started = Date.now();
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  // Starting wipes the dir's certificates and etcd data: never under a lab that still runs.
+  const running = readLabState(options.dataDir);
+  if (running && isAlive(running.ownerPid)) {
+    throw new Error(
+      `lab: a lab already runs in ${options.dataDir} (owner pid ${running.ownerPid}); ` +
+        `stop it first (node packages/lab/source/cli.ts down --dir ${options.dataDir}) or use another dir`,
+    );
+  }
   const controlPlane = await startControlPlane({ dataDir: options.dataDir, build: options.build, log: options.log });
   const stopHooks: Array<() => Promise<void> | void> = [];
   let faultProxy: FaultProxy;

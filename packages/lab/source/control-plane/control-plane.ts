@@ -35,7 +35,7 @@ export type ControlPlane = {
   ports: Record<"etcdClient" | "etcdPeer" | "apiServer" | "controllerManager" | "scheduler", number>;
   /** The live processes; kube-apiserver's entry changes when it is restarted. */
   processes: Record<ControlPlaneComponent, ManagedProcess>;
-  /** Milliseconds from the call to a usable API (readyz + controllers + default ServiceAccount). */
+  /** Milliseconds from the call to a usable API (readyz + controllers + default ServiceAccount), not counting a build. */
   startupMs: number;
   /** Stops kube-apiserver and starts it again on the same port; resolves when /readyz is ok. */
   restartApiServer(): Promise<void>;
