@@ -244,7 +244,11 @@ function checkRunContext(run: RunContext): void {
   if (typeof run.runId !== "string" || run.runId.trim() === "") problems.push("runId is empty");
   if (typeof run.agent?.id !== "string" || run.agent.id.trim() === "") problems.push("agent.id is empty");
   if (typeof run.agent?.companyId !== "string" || run.agent.companyId.trim() === "") problems.push("agent.companyId is empty");
+  for (const [what, value] of [["runId", run.runId], ["agent.id", run.agent?.id], ["agent.companyId", run.agent?.companyId]]) {
+    if (typeof value === "string" && value.includes("\0")) problems.push(`${what} contains a NUL character`);
+  }
   const sessionId = problems.length === 0 ? resumeSessionId(run) : undefined;
+  if (sessionId?.includes("\0")) problems.push("the session id contains a NUL character");
   if (sessionId?.startsWith("-")) problems.push(`session id ${JSON.stringify(sessionId)} starts with '-' and would read as a flag`);
   if (problems.length > 0) {
     throw new ManifestError(

@@ -39,6 +39,9 @@ export function parseClaudeKeys(raw: Record<string, unknown>, issues: IssueList)
   const model = readToken(raw.model, "model", issues, '"claude-sonnet-4-6"');
   const effort = readToken(raw.effort, "effort", issues, '"high"');
   const extraArgs = readStringArray(raw.extraArgs, "extraArgs", issues, '["--include-partial-messages"]') ?? [];
+  extraArgs.forEach((arg, index) => {
+    if (arg.includes("\0")) issues.add(`extraArgs[${index}]`, "an argument without NUL characters (exec cannot pass them)", arg, '"--foo"');
+  });
   for (const arg of extraArgs) {
     const flag = arg.split("=", 1)[0] ?? arg;
     if (FLAGS_WE_OWN.has(flag)) {

@@ -20,7 +20,9 @@ export function parseEnv(value: unknown, issues: IssueList): Record<string, stri
       issues.add(path, "a name of letters, digits, '_', '-' or '.', not starting with a digit", name, '"MY_VAR"');
       continue;
     }
-    if (typeof item === "string") env[name] = item;
+    if (typeof item === "string" && item.includes("\0")) {
+      issues.add(path, "a value without NUL characters (exec cannot pass them)", item, '"value"');
+    } else if (typeof item === "string") env[name] = item;
     else if ((typeof item === "number" && Number.isFinite(item)) || typeof item === "boolean") env[name] = String(item);
     else if (isPlainObject(item) && item.type === "plain" && typeof item.value === "string") env[name] = item.value;
     else if (isPlainObject(item) && item.type === "secret_ref") {

@@ -1,6 +1,7 @@
 import { isDns1123Subdomain } from "../k8s-formats.ts";
 import { normalizeAbsolutePath } from "../paths.ts";
 import { DEFAULT_WORKSPACE_MOUNT_PATH } from "./defaults.ts";
+import { readServerPath } from "./parse-claude-keys.ts";
 import { parseInheritEnv } from "./parse-env-keys.ts";
 import { type IssueList, readString, readStringArray } from "./read-values.ts";
 import type { AdapterConfig } from "./types.ts";
@@ -19,7 +20,8 @@ export function parseStorageKeys(raw: Record<string, unknown>, issues: IssueList
     issues.add("workspaceVolumeClaim", "a PersistentVolumeClaim name (DNS-1123 subdomain)", raw.workspaceVolumeClaim, '"paperclip-data"');
   }
   const workspaceMountPath = readMountPath(raw.workspaceMountPath, "workspaceMountPath", issues) ?? DEFAULT_WORKSPACE_MOUNT_PATH;
-  const serverMountPath = readMountPath(raw.serverMountPath, "serverMountPath", issues);
+  // Only a prefix of the paths Paperclip hands over: any absolute path will do, "/" included.
+  const serverMountPath = readServerPath(raw.serverMountPath, "serverMountPath", issues);
   const secretVolumes = readStringArray(raw.inheritSecretVolumes, "inheritSecretVolumes", issues, '["github-mcp-token"]') ?? [];
   secretVolumes.forEach((name, index) => {
     if (!isDns1123Subdomain(name)) issues.add(`inheritSecretVolumes[${index}]`, "a Secret name", name, '"github-mcp-token"');

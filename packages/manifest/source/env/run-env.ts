@@ -36,7 +36,8 @@ export function runContextEnv(input: RunEnvInput): Map<string, string> {
   const workspace = recordField(context, "paperclipWorkspace");
   const env = new Map<string, string>();
   const set = (name: string, value: string | undefined) => {
-    if (value !== undefined && value !== "") env.set(name, value);
+    // A NUL cannot cross exec; such a value is garbage from upstream, not worth failing the run.
+    if (value !== undefined && value !== "" && !value.includes("\0")) env.set(name, value);
   };
   set("PAPERCLIP_AGENT_ID", run.agent.id);
   set("PAPERCLIP_COMPANY_ID", run.agent.companyId);
