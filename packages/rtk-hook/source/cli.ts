@@ -1,0 +1,218 @@
+// claude-rtk-hook: the PostToolUse hook itself (no subcommand: event on stdin), plus
+// install / uninstall / settings-json. Built into one self-contained file (dist/cli.js) that
+// the adapter copies into pods and `install` copies next to the settings file.
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { hookAnswer, parseHookEvent, persistedOutputPath } from "./hook-event.ts";
+import { defaultMaxBytes, minimumBudget, resolveOptions } from "./options.ts";
+import { hookName, installHook, settingsDocument, shellQuote, uninstallHook } from "./settings.ts";
+
+const usage = `usage: ${hookName} [--max-bytes N]                 run as a Claude Code PostToolUse hook (event on stdin)
+       ${hookName} install [--settings FILE] [--max-bytes N] [--command CMD]
+       ${hookName} uninstall [--settings FILE]
+       ${hookName} settings-json [--max-bytes N] [--command CMD]
+
+Cuts large tool outputs (Bash, Read, MCP tools, ...) before the model sees them: head and
+tail kept, error and warning lines kept, ANSI codes and repeated lines removed, a marker
+saying what was cut and where the full output is. Never breaks a tool call: on any
+problem it prints nothing and explains on stderr.
+
+  --max-bytes N      budget per tool result in UTF-8 bytes (default ${defaultMaxBytes}, min ${minimumBudget});
+                     Bash results are also kept under Claude Code's own inline limit
+                     (30000 characters, or BASH_MAX_OUTPUT_LENGTH) so the model sees them
+  --settings FILE    settings file to change (default: $CLAUDE_CONFIG_DIR/settings.json,
+                     else ~/.claude/settings.json); every other setting and hook is kept
+  --command CMD      hook command to register (must contain "${hookName}"); default for
+                     install: copy this file to <settings dir>/hooks/${hookName}.mjs and run
+                     it with node; default for settings-json: "${hookName}" on PATH
+  -h, --help         this text
+
+install and uninstall are idempotent and write atomically (temp file, then rename).
+settings-json prints a document for \`claude --settings '<json>'\` (one run, no file changed).`;
+
+const maxPersistedBytes = 64 * 1024 * 1024;
+
+class UsageError extends Error {}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on("data", (chunk: Buffer) => chunks.push(chunk));
+    process.stdin.on("end", () => resolvePromise(Buffer.concat(chunks).toString("utf8")));
+    process.stdin.on("error", reject);
+  });
+}
+
+function parseMaxBytes(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < minimumBudget) {
+    throw new UsageError(`--max-bytes must be an integer >= ${minimumBudget}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+/** Claude Code's inline limit for Bash output, when the user raised or lowered it. */
+function inlineLimitFromEnv(): number | undefined {
+  const value = process.env.BASH_MAX_OUTPUT_LENGTH;
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Math.max(Number(value), minimumBudget);
+}
+
+async function runHook(maxBytesFlag: string | undefined): Promise<void> {
+  // Whatever happens, Claude's tool call goes on: nothing on stdout, exit 0, reason on stderr.
+  try {
+    const maxBytes = parseMaxBytes(maxBytesFlag);
+    const event = parseHookEvent(await readStdin());
+    if (!event) return;
+    const path = persistedOutputPath(event);
+    let fullOutput: string | undefined;
+    if (path !== undefined) {
+      try {
+        if (statSync(path).size <= maxPersistedBytes) fullOutput = readFileSync(path, "utf8");
+      } catch (error) {
+        process.stderr.write(`${hookName}: could not read the persisted output ${path} (${(error as Error).message}); cutting Claude's truncated copy instead\n`);
+      }
+    }
+    const options = resolveOptions({ maxBytes, inlineLimit: inlineLimitFromEnv(), fullOutput });
+    const { stdout } = hookAnswer(event, options);
+    if (stdout) process.stdout.write(stdout);
+  } catch (error) {
+    process.stderr.write(`${hookName}: left the tool output unchanged: ${(error as Error).message}\n`);
+  }
+}
+
+function defaultSettingsFile(): string {
+  const configDir = process.env.CLAUDE_CONFIG_DIR || join(homedir(), ".claude");
+  return join(configDir, "settings.json");
+}
+
+function readSettings(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw error;
+  }
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix or move it, then run again`);
+  }
+}
+
+/** Writes next to the target, then renames: a crash never leaves a half-written settings file. */
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  let mode: number | undefined;
+  try {
+    mode = statSync(file).mode & 0o777;
+  } catch {
+    mode = undefined;
+  }
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    writeFileSync(temp, text, { mode: mode ?? 0o644 });
+    if (mode !== undefined) chmodSync(temp, mode);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** The running bin's own file, when it is the built single file (copyable); undefined from sources. */
+function ownBuiltFile(): string | undefined {
+  const file = fileURLToPath(import.meta.url);
+  return /\.(?:c|m)?js$/.test(file) ? file : undefined;
+}
+
+const installedCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.mjs`);
+
+function install(settingsFile: string, maxBytes: number | undefined, command: string | undefined): void {
+  let base = command;
+  if (base === undefined) {
+    const self = ownBuiltFile();
+    if (!self) throw new UsageError("install from sources needs --command (or run the built bin: dist/cli.js)");
+    const copy = installedCopy(settingsFile);
+    mkdirSync(dirname(copy), { recursive: true });
+    // A stable copy: npx caches are pruned, and the hook must outlive this process.
+    if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
+    base = `node ${shellQuote(copy)}`;
+  }
+  const full = maxBytes === undefined ? base : `${base} --max-bytes ${maxBytes}`;
+  const next = installHook(readSettings(settingsFile), full);
+  writeAtomically(settingsFile, `${JSON.stringify(next, null, 2)}\n`);
+  process.stderr.write(`${hookName}: installed in ${settingsFile} (PostToolUse, every tool): ${full}\n`);
+}
+
+function uninstall(settingsFile: string): void {
+  const current = readSettings(settingsFile);
+  const next = uninstallHook(current);
+  if (JSON.stringify(next) !== JSON.stringify(current)) writeAtomically(settingsFile, `${JSON.stringify(next, null, 2)}\n`);
+  rmSync(installedCopy(settingsFile), { force: true });
+  process.stderr.write(`${hookName}: removed from ${settingsFile}\n`);
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  const parse = () =>
+    parseArgs({
+      allowPositionals: true,
+      options: {
+        "max-bytes": { type: "string" },
+        settings: { type: "string" },
+        command: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  try {
+    parsed = parse();
+  } catch (error) {
+    // As a hook, a bad flag must not break the tool call: exit 0 with nothing on stdout.
+    process.stderr.write(`${hookName}: ${(error as Error).message}\n${usage}\n`);
+    return process.argv.slice(2).some((arg) => ["install", "uninstall", "settings-json"].includes(arg)) ? 2 : 0;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  if (command === undefined) {
+    await runHook(values["max-bytes"]);
+    return 0;
+  }
+  try {
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    const maxBytes = parseMaxBytes(values["max-bytes"]);
+    const settingsFile = resolve(values.settings ?? defaultSettingsFile());
+    switch (command) {
+      case "install":
+        install(settingsFile, maxBytes, values.command);
+        return 0;
+      case "uninstall":
+        uninstall(settingsFile);
+        return 0;
+      case "settings-json": {
+        const base = values.command ?? hookName;
+        const full = maxBytes === undefined ? base : `${base} --max-bytes ${maxBytes}`;
+        process.stdout.write(`${JSON.stringify(settingsDocument(full))}\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (expected install, uninstall or settings-json)`);
+    }
+  } catch (error) {
+    process.stderr.write(`${hookName}: ${(error as Error).message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`\n${usage}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+process.exitCode = await main();

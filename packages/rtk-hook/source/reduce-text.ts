@@ -1,0 +1,199 @@
+import { isImportantLine } from "./important-lines.ts";
+import { collapseRepeatedLines } from "./repeated-lines.ts";
+import { resolveCarriageReturns, stripAnsi } from "./terminal-text.ts";
+import { utf8ByteLength, utf8Prefix, utf8Suffix } from "./utf8.ts";
+
+export type ReduceTextOptions = {
+  /** The result's hard limit in UTF-8 bytes, markers included. */
+  maxBytes: number;
+  /**
+   * "head-and-tail" (command output): keep the start, the end and the error/warning lines in
+   * between. "head" (file contents): keep only the start, so the line numbers Claude adds
+   * stay true, and say where to continue reading.
+   */
+  mode: "head-and-tail" | "head";
+  /** Strip ANSI codes, resolve progress redraws, collapse repeated lines. Off for file contents, which must stay exact. */
+  normalize: boolean;
+  /** Where Claude Code saved the full output, named in the marker. */
+  persistedOutputPath?: string;
+  /** head mode: the line number of the text's first line (Read's startLine). */
+  startLine?: number;
+};
+
+export type TextReduction = {
+  text: string;
+  changed: boolean;
+  bytesBefore: number;
+  bytesAfter: number;
+  /** Lines removed by the cut (not counting collapsed repeats). */
+  cutLines: number;
+  /** Error/warning lines from the cut part that were kept, and those that did not fit. */
+  keptImportantLines: number;
+  droppedImportantLines: number;
+};
+
+/** Longest error line kept whole; longer ones are cut to this (an error line is rarely useful past it). */
+const maxImportantLineBytes = 2048;
+
+const lineCost = (line: string) => utf8ByteLength(line) + 1;
+
+function normalizeText(text: string): string {
+  const plain = resolveCarriageReturns(stripAnsi(text));
+  return collapseRepeatedLines(plain.split("\n")).join("\n");
+}
+
+function whereToFindMore(options: ReduceTextOptions): string {
+  return options.persistedOutputPath
+    ? `Full output: ${options.persistedOutputPath}`
+    : "The full output was not saved; rerun with a narrower command (grep, head, tail, a filter) to see the rest.";
+}
+
+const lines = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
+type CutCounts = { cutLines: number; totalLines: number; cutBytes: number; totalBytes: number; kept: number; dropped: number };
+
+function cutMarker(counts: CutCounts, options: ReduceTextOptions): string {
+  const kept = counts.kept > 0 ? `; the ${lines(counts.kept, "error/warning line")} from the cut part follow` : "";
+  const dropped = counts.dropped > 0 ? `; ${lines(counts.dropped, "more error/warning line")} did not fit` : "";
+  return `[rtk-hook: cut ${counts.cutLines} of ${counts.totalLines} lines (${counts.cutBytes} of ${counts.totalBytes} bytes) here${kept}${dropped}. ${whereToFindMore(options)}]`;
+}
+
+const endOfCutMarker = (tailLines: number) => `[rtk-hook: end of cut; the last ${tailLines} lines follow]`;
+
+function unchangedOrNormalized(input: string, text: string, bytesBefore: number): TextReduction {
+  const bytesAfter = text === input ? bytesBefore : utf8ByteLength(text);
+  return { text, changed: text !== input, bytesBefore, bytesAfter, cutLines: 0, keptImportantLines: 0, droppedImportantLines: 0 };
+}
+
+/** Picks error/warning lines within `budget`, alternating from both ends so the first and the last errors survive. */
+function pickImportant(lines: readonly string[], candidates: readonly number[], budget: number) {
+  const chosen = new Map<number, string>();
+  let used = 0;
+  let low = 0;
+  let high = candidates.length - 1;
+  let fromLow = true;
+  while (low <= high) {
+    const index = fromLow ? candidates[low++]! : candidates[high--]!;
+    fromLow = !fromLow;
+    const line = lines[index]!;
+    const kept = utf8ByteLength(line) > maxImportantLineBytes ? `${utf8Prefix(line, maxImportantLineBytes - 3)}...` : line;
+    const cost = lineCost(kept);
+    if (used + cost > budget) continue;
+    used += cost;
+    chosen.set(index, kept);
+  }
+  return { chosen, used };
+}
+
+function reduceHeadAndTail(input: string, text: string, bytesBefore: number, options: ReduceTextOptions): TextReduction {
+  const lines = text.split("\n");
+  const total = lines.length;
+  const totalBytes = utf8ByteLength(text);
+  const costs = lines.map(lineCost);
+  // Counts in the final markers never exceed these, so this draft bounds their size.
+  const draft = { cutLines: total, totalLines: total, cutBytes: totalBytes, totalBytes, kept: total, dropped: total };
+  const reserve = utf8ByteLength(cutMarker(draft, options)) + utf8ByteLength(endOfCutMarker(total)) + 2;
+  const available = options.maxBytes - reserve;
+  if (available < 16) return hardCut(input, text, bytesBefore, options);
+
+  const candidates: number[] = [];
+  for (let index = 0; index < total; index += 1) if (isImportantLine(lines[index]!)) candidates.push(index);
+  const important = pickImportant(lines, candidates, Math.floor(available / 2));
+
+  const rest = available - important.used;
+  const headBudget = Math.floor(rest * 0.4);
+  const tailBudget = rest - headBudget;
+  let headEnd = 0;
+  let headBytes = 0;
+  while (headEnd < total && headBytes + costs[headEnd]! <= headBudget) headBytes += costs[headEnd++]!;
+  let tailStart = total;
+  let tailBytes = 0;
+  while (tailStart > headEnd && tailBytes + costs[tailStart - 1]! <= tailBudget) tailBytes += costs[--tailStart]!;
+
+  // One line bigger than a whole budget (minified JSON, a base64 blob): show its two ends.
+  const headPartial = headEnd === 0 && headEnd < tailStart ? utf8Prefix(lines[0]!, headBudget - 1) : "";
+  const tailPartial = tailStart === total && tailStart > headEnd ? utf8Suffix(lines[total - 1]!, tailBudget - 1) : "";
+
+  const middle: string[] = [];
+  let droppedImportant = 0;
+  for (const index of candidates) {
+    if (index < headEnd || index >= tailStart) continue;
+    if ((index === 0 && headPartial) || (index === total - 1 && tailPartial)) continue;
+    const kept = important.chosen.get(index);
+    if (kept === undefined) droppedImportant += 1;
+    else middle.push(kept);
+  }
+  const headLines = lines.slice(0, headEnd);
+  if (headPartial) headLines.push(headPartial);
+  const tailLines = lines.slice(tailStart);
+  if (tailPartial) tailLines.unshift(tailPartial);
+  const keptBytes = [...headLines, ...middle, ...tailLines].reduce((sum, line) => sum + lineCost(line), 0);
+  const counts: CutCounts = {
+    cutLines: tailStart - headEnd - middle.length,
+    totalLines: total,
+    cutBytes: Math.max(0, totalBytes - keptBytes),
+    totalBytes,
+    kept: middle.length,
+    dropped: droppedImportant,
+  };
+  const parts = [...headLines, cutMarker(counts, options), ...middle];
+  if (middle.length > 0 && tailLines.length > 0) parts.push(endOfCutMarker(tailLines.length));
+  parts.push(...tailLines);
+  return finish(input, parts.join("\n"), bytesBefore, options, counts);
+}
+
+function reduceHead(input: string, text: string, bytesBefore: number, options: ReduceTextOptions): TextReduction {
+  const lines = text.split("\n");
+  const total = lines.length;
+  const start = options.startLine ?? 1;
+  const totalBytes = utf8ByteLength(text);
+  const marker = (shown: number, cutLines: number, cutBytes: number) =>
+    `[rtk-hook: showing lines ${start}-${start + shown - 1} of ${start}-${start + total - 1}; cut ${cutLines} lines (${cutBytes} bytes). Read with offset=${start + shown} to see more.]`;
+  const available = options.maxBytes - utf8ByteLength(marker(total, total, totalBytes)) - 1;
+  if (available < 16) return hardCut(input, text, bytesBefore, options);
+  let shown = 0;
+  let used = 0;
+  while (shown < total && used + lineCost(lines[shown]!) <= available) used += lineCost(lines[shown++]!);
+  const kept = lines.slice(0, shown);
+  // A first line too long to fit: show its start rather than nothing.
+  if (shown === 0) kept.push(utf8Prefix(lines[0]!, available - 1));
+  const shownCount = Math.max(shown, 1);
+  const cutBytes = totalBytes - kept.reduce((sum, line) => sum + lineCost(line), 0);
+  const counts = { cutLines: total - shown, totalLines: total, cutBytes: Math.max(0, cutBytes), totalBytes, kept: 0, dropped: 0 };
+  return finish(input, [...kept, marker(shownCount, total - shown, counts.cutBytes)].join("\n"), bytesBefore, options, counts);
+}
+
+/** Budgets too small for the markers (tiny --max-bytes with a long path): a plain prefix and the shortest marker that fits. */
+function hardCut(input: string, text: string, bytesBefore: number, options: ReduceTextOptions): TextReduction {
+  const marker = "\n[rtk-hook: cut]";
+  const room = options.maxBytes - utf8ByteLength(marker);
+  const result = room > 0 ? utf8Prefix(text, room) + marker : utf8Prefix(marker.trimStart(), options.maxBytes);
+  const keptLines = result.split("\n").length - 1;
+  const totalLines = text.split("\n").length;
+  return finish(input, result, bytesBefore, options, { cutLines: totalLines - keptLines, totalLines, cutBytes: 0, totalBytes: 0, kept: 0, dropped: 0 });
+}
+
+function finish(input: string, result: string, bytesBefore: number, options: ReduceTextOptions, counts: CutCounts): TextReduction {
+  // The arithmetic above keeps us under the limit; this guard makes the promise unconditional.
+  const text = utf8ByteLength(result) > options.maxBytes ? utf8Prefix(result, options.maxBytes) : result;
+  return {
+    text,
+    changed: text !== input,
+    bytesBefore,
+    bytesAfter: utf8ByteLength(text),
+    cutLines: counts.cutLines,
+    keptImportantLines: counts.kept,
+    droppedImportantLines: counts.dropped,
+  };
+}
+
+/**
+ * Cuts text to `maxBytes` UTF-8 bytes: never a broken character, a marker saying what was
+ * cut and where the rest is, and (head-and-tail) every error/warning line that fits.
+ */
+export function reduceText(input: string, options: ReduceTextOptions): TextReduction {
+  const bytesBefore = utf8ByteLength(input);
+  const text = options.normalize ? normalizeText(input) : input;
+  if ((text === input ? bytesBefore : utf8ByteLength(text)) <= options.maxBytes) return unchangedOrNormalized(input, text, bytesBefore);
+  return options.mode === "head" ? reduceHead(input, text, bytesBefore, options) : reduceHeadAndTail(input, text, bytesBefore, options);
+}
