@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
 import { VersionApi } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { pinnedKubernetesVersion } from "../control-plane/paths.ts";
@@ -34,5 +36,27 @@ describe("the lab's API server", () => {
       proxied.core.listNamespace().then((list) => list.items.length),
     ]);
     expect(b).toBe(a);
+  });
+
+  it("ignores identity headers a caller sends to the fault proxy", async () => {
+    const lab = labEndpoints();
+    // No client certificate and no token, but a forged front-proxy identity: the proxy must
+    // strip it, so the API server sees system:anonymous.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${lab.proxyServer}/api/v1/namespaces/kube-system/secrets`,
+        {
+          ca: readFileSync(lab.caPath),
+          headers: { "X-Remote-User": "lab-admin", "X-Remote-Group": "system:masters" },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(403);
   });
 });

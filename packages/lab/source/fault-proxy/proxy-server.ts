@@ -62,20 +62,25 @@ function identityHeaders(socket: TLSSocket): OutgoingHttpHeaders {
 
 /**
  * An HTTPS server in front of the kube-apiserver that sees every request. It terminates
- * TLS (so it can read verb and resource), then forwards with its front-proxy certificate
- * and the caller's identity in X-Remote-User/Group, which the API server accepts only from
- * that certificate. Bearer tokens pass through untouched. While the API server is down the
+ * TLS (so it can read verb and resource). A caller with a verified client certificate is
+ * forwarded with the proxy's front-proxy certificate and its identity in
+ * X-Remote-User/Group, which the API server accepts only from that certificate; any other
+ * caller (bearer token, anonymous) is forwarded without a client certificate. While the API server is down the
  * proxy drops the caller's connection, as a dead API server would.
  */
 export function createProxyServer(options: ProxyServerOptions) {
   const ca = readFileSync(options.caPath);
   const upstreamUrl = new URL(options.upstream);
-  const agent = new Agent({
+  // Two upstream connection pools: callers with a client certificate are forwarded as the
+  // front proxy (identity in headers); everyone else (bearer token, anonymous) without a
+  // client certificate, so the API server judges them exactly as it would directly.
+  const frontProxyAgent = new Agent({
     keepAlive: true,
     ca,
     cert: readFileSync(options.frontProxyClient.certPath),
     key: readFileSync(options.frontProxyClient.keyPath),
   });
+  const plainAgent = new Agent({ keepAlive: true, ca });
   const rules = new FaultRules();
   const inFlight = new Set<InFlight>();
   let stats = freshStats();
@@ -108,18 +113,17 @@ export function createProxyServer(options: ProxyServerOptions) {
     };
   }
 
-  const upstreamRequestOptions = (req: IncomingMessage) => ({
-    agent,
-    hostname: upstreamUrl.hostname,
-    port: upstreamUrl.port,
-    method: req.method,
-    path: req.url,
-    headers: {
-      ...forwardableHeaders(req.headers),
-      ...identityHeaders(req.socket as TLSSocket),
-      host: upstreamUrl.host,
-    },
-  });
+  const upstreamRequestOptions = (req: IncomingMessage) => {
+    const identity = identityHeaders(req.socket as TLSSocket);
+    return {
+      agent: identity["x-remote-user"] ? frontProxyAgent : plainAgent,
+      hostname: upstreamUrl.hostname,
+      port: upstreamUrl.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...forwardableHeaders(req.headers), ...identity, host: upstreamUrl.host },
+    };
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const info = describeRequest(req.method ?? "GET", req.url ?? "/");
@@ -166,9 +170,10 @@ export function createProxyServer(options: ProxyServerOptions) {
     const untrack = track(entry);
     socket.on("close", untrack);
     socket.on("error", () => socket.destroy());
+    const forwarded = upstreamRequestOptions(req);
     const upstream = request({
-      ...upstreamRequestOptions(req),
-      headers: { ...upstreamRequestOptions(req).headers, connection: "Upgrade", upgrade: req.headers.upgrade },
+      ...forwarded,
+      headers: { ...forwarded.headers, connection: "Upgrade", upgrade: req.headers.upgrade },
     });
     entry.upstream = upstream;
     upstream.on("upgrade", (upRes, upSocket, upHead) => {
@@ -251,7 +256,8 @@ export function createProxyServer(options: ProxyServerOptions) {
     },
     close(): Promise<void> {
       this.dropAll();
-      agent.destroy();
+      frontProxyAgent.destroy();
+      plainAgent.destroy();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
