@@ -9,9 +9,20 @@ export function isSensitiveEnvName(name: string): boolean {
   return name.toUpperCase().startsWith("ANTHROPIC_") || SENSITIVE_NAME.test(name);
 }
 
-/** A URL with user:password inside (proxy settings often carry one) is a credential whatever its name. */
-const URL_WITH_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^/\s@]+@/i;
+/**
+ * A URL with user:password inside (proxy settings often carry one) is a credential whatever
+ * its name. A scan, not a regular expression: values reach 128 KiB, and a backtracking
+ * pattern over that many characters takes seconds.
+ */
+export function hasUrlUserinfo(value: string): boolean {
+  for (let at = value.indexOf("://"); at !== -1; at = value.indexOf("://", at + 3)) {
+    let end = at + 3;
+    while (end < value.length && !"/@ \t\r\n".includes(value[end]!)) end++;
+    if (end > at + 3 && value[end] === "@") return true;
+  }
+  return false;
+}
 
 export function isSensitiveEnv(name: string, value: string): boolean {
-  return isSensitiveEnvName(name) || URL_WITH_USERINFO.test(value);
+  return isSensitiveEnvName(name) || hasUrlUserinfo(value);
 }
