@@ -23,6 +23,8 @@ export type PodRuntimeState = {
   failure?: { reason: string; message: string };
 };
 
+const managedConditions = new Set(["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]);
+
 export type NodeAddresses = { hostIP: string; podIP: string };
 
 export function computePodStatus(pod: Pod, runtime: PodRuntimeState, now: string, node: NodeAddresses): PodStatus {
@@ -59,6 +61,8 @@ export function computePodStatus(pod: Pod, runtime: PodRuntimeState, now: string
       condition("Ready", ready, notReadyReason, notReadyMessage),
       condition("ContainersReady", ready, notReadyReason, notReadyMessage),
       scheduled,
+      // Conditions others own (DisruptionTarget, readiness gates) are kept as they are.
+      ...previous.filter((c) => !managedConditions.has(c.type)),
     ],
     hostIP: node.hostIP,
     hostIPs: [{ ip: node.hostIP }],

@@ -1,0 +1,452 @@
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type ApiClient, isConflict, isNotFound } from "./api-client.ts";
+import type { ContainerLog } from "./container-log.ts";
+import { CreateContainerError, planContainer } from "./container-plan.ts";
+import { type RunningContainer, startContainer } from "./container-process.ts";
+import { ContainerConfigError, resolveEnv } from "./env.ts";
+import type { NodeFacts } from "./field-ref.ts";
+import { type ImageCatalog, lookupImage } from "./image-catalog.ts";
+import type { MemoryCgroups } from "./memory-cgroup.ts";
+import { type ContainerRuntimeState, computePodStatus, type PodRuntimeState, podPhase } from "./pod-status.ts";
+import { terminationMessage } from "./termination-message.ts";
+import type { Container, ContainerState, Pod } from "./types.ts";
+import { prepareVolumes, type VolumeSetupError, type VolumeSources } from "./volume-content.ts";
+import { type PodPaths, planMounts, terminationLogHostPath } from "./volume-plan.ts";
+import { wrapperScript } from "./wrapper-script.ts";
+
+// The life of one pod on the node, like the kubelet's pod worker: pull images, set up
+// volumes, run the init containers in order, then the main containers, restart them per
+// restartPolicy, enforce activeDeadlineSeconds, and on deletion stop the containers within
+// the grace period and delete the pod object for good. Every change is pushed to
+// pods/status (serialized, coalesced: only the newest status is sent).
+
+export type PodWorkerContext = {
+  api: ApiClient;
+  dataDir: string;
+  images: ImageCatalog;
+  node: NodeFacts;
+  sources: VolumeSources;
+  cgroups: MemoryCgroups | undefined;
+  /** Environment every container starts with (PATH, KUBERNETES_SERVICE_HOST/PORT), under the image's and its own. */
+  baseEnv: Record<string, string>;
+  /** First ImagePullBackOff delay; doubles up to 5 minutes, as the kubelet's. */
+  imagePullBackoffMs: number;
+  /** Retry delay after CreateContainerConfigError or a failed volume setup. */
+  configRetryMs: number;
+  log(line: string): void;
+};
+
+type Slot = {
+  spec: Container;
+  init: boolean;
+  state: ContainerRuntimeState;
+  running?: RunningContainer;
+  logs: ContainerLog[];
+};
+
+const maxBackoffMs = 300_000;
+const crashLoopFirstMs = 10_000;
+const deadlineMessage = "Pod was active on the node longer than the specified deadline";
+
+export class PodWorker {
+  readonly key: string;
+  #pod: Pod;
+  readonly #ctx: PodWorkerContext;
+  readonly #paths: PodPaths;
+  readonly #slots: Slot[];
+  readonly #runtime: PodRuntimeState;
+  /** Aborted when the pod must stop (deletion, deadline, sim shutdown): every wait ends. */
+  readonly #halt = new AbortController();
+  #deadlineTimer: NodeJS.Timeout | undefined;
+  #terminating: Promise<void> | undefined;
+  #finished: Promise<void> = Promise.resolve();
+  #statusInFlight: Promise<void> | undefined;
+  #statusDirty = false;
+  #lastSent = "";
+  #gone = false;
+  /** Finished before this sim saw it: its status is not ours to rewrite. */
+  #adoptedFinished = false;
+
+  constructor(ctx: PodWorkerContext, pod: Pod) {
+    this.#ctx = ctx;
+    this.#pod = pod;
+    this.key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    this.#paths = { podDir: join(ctx.dataDir, "pods", pod.metadata.uid), claimsDir: join(ctx.dataDir, "pvc") };
+    const hasInit = (pod.spec.initContainers ?? []).length > 0;
+    const slot = (spec: Container, init: boolean): Slot => ({
+      spec,
+      init,
+      logs: [],
+      state: { name: spec.name, restartCount: 0, state: { waiting: { reason: init || !hasInit ? "ContainerCreating" : "PodInitializing" } } },
+    });
+    this.#slots = [...(pod.spec.initContainers ?? []).map((c) => slot(c, true)), ...pod.spec.containers.map((c) => slot(c, false))];
+    this.#runtime = {
+      startTime: pod.status?.startTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      sandboxReady: false,
+      initContainers: this.#slots.filter((s) => s.init).map((s) => s.state),
+      containers: this.#slots.filter((s) => !s.init).map((s) => s.state),
+    };
+    const phase = pod.status?.phase;
+    if (phase === "Succeeded" || phase === "Failed") {
+      // Finished before this sim saw it (a restarted sim): nothing to run, only deletion to honour.
+      this.#adoptedFinished = true;
+      this.#halt.abort();
+    } else if (pod.status?.containerStatuses?.some((c) => c.state.running || c.state.terminated)) {
+      // Its processes belonged to an earlier sim and are gone: report that instead of rerunning.
+      this.#failLostPod();
+    } else {
+      this.#finished = this.#run().catch((error: Error) => ctx.log(`kubelet-sim: pod ${this.key}: ${error.stack ?? error.message}`));
+    }
+    this.update(pod);
+  }
+
+  get uid(): string {
+    return this.#pod.metadata.uid;
+  }
+
+  /** The log of a container instance: the current one, or with `previous` the one before it. */
+  logFor(container: string, previous: boolean): ContainerLog | undefined {
+    const logs = this.#slots.find((s) => s.spec.name === container)?.logs ?? [];
+    return previous ? logs.at(-2) : logs.at(-1);
+  }
+
+  /** A newer version of the pod from the watch. */
+  update(pod: Pod): void {
+    this.#pod = pod;
+    if (pod.metadata.deletionTimestamp) void this.#terminate("deleted");
+  }
+
+  /** The pod object is gone: stop everything at once and remove its files. */
+  async removed(): Promise<void> {
+    this.#gone = true;
+    this.#halt.abort();
+    for (const slot of this.#slots) slot.running?.kill();
+    await this.#finished;
+    await Promise.all(this.#slots.map((s) => s.running?.exited));
+    clearTimeout(this.#deadlineTimer);
+    await rm(this.#paths.podDir, { recursive: true, force: true });
+  }
+
+  /** The sim is stopping: kill the containers (no status updates, the pod stays as it is). */
+  async shutdown(): Promise<void> {
+    this.#gone = true;
+    this.#halt.abort();
+    clearTimeout(this.#deadlineTimer);
+    for (const slot of this.#slots) slot.running?.kill();
+    await Promise.all(this.#slots.map((s) => s.running?.exited));
+    await this.#finished;
+  }
+
+  async #run(): Promise<void> {
+    const pod = this.#pod;
+    this.#publish();
+    const deadline = pod.spec.activeDeadlineSeconds;
+    if (deadline !== undefined) {
+      const remaining = Date.parse(this.#runtime.startTime) + deadline * 1000 - Date.now();
+      this.#deadlineTimer = setTimeout(() => void this.#terminate("deadline"), Math.max(0, remaining));
+    }
+    await mkdir(this.#paths.podDir, { recursive: true });
+    if (!(await this.#setUpVolumes())) return;
+    this.#runtime.sandboxReady = true;
+    this.#publish();
+    for (const slot of this.#slots.filter((s) => s.init)) {
+      const exit = await this.#runWithRestarts(slot);
+      if (exit !== 0) return this.#publish();
+    }
+    for (const slot of this.#slots.filter((s) => !s.init)) {
+      if (slot.state.state.waiting) slot.state.state = { waiting: { reason: "ContainerCreating" } };
+    }
+    this.#publish();
+    await Promise.all(this.#slots.filter((s) => !s.init).map((s) => this.#runWithRestarts(s)));
+    clearTimeout(this.#deadlineTimer);
+    this.#publish();
+  }
+
+  async #setUpVolumes(): Promise<boolean> {
+    let delay = this.#ctx.configRetryMs;
+    while (!this.#halt.signal.aborted) {
+      try {
+        await prepareVolumes(this.#pod, this.#paths, this.#ctx.sources, this.#ctx.node);
+        return true;
+      } catch (error) {
+        // As on a real node: the pod stays ContainerCreating; the reason is an event there, a log line here.
+        this.#ctx.log(`kubelet-sim: pod ${this.key}: ${(error as VolumeSetupError).message}; retrying`);
+        await this.#sleep(delay);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+    return false;
+  }
+
+  /** Runs one container until it is done for good; returns its last exit code (undefined if it never ran). */
+  async #runWithRestarts(slot: Slot): Promise<number | undefined> {
+    const policy = this.#pod.spec.restartPolicy ?? "Always";
+    let backoff = crashLoopFirstMs;
+    for (;;) {
+      const exit = await this.#runOnce(slot);
+      if (exit === undefined || this.#halt.signal.aborted) return exit;
+      const restart = policy === "Always" ? !slot.init || exit !== 0 : policy === "OnFailure" && exit !== 0;
+      if (!restart) return exit;
+      const last = slot.state.state;
+      slot.state.lastState = last;
+      slot.state.restartCount++;
+      const p = this.#pod.metadata;
+      slot.state.state = {
+        waiting: {
+          reason: "CrashLoopBackOff",
+          message: `back-off ${backoff / 1000}s restarting failed container=${slot.spec.name} pod=${p.name}_${p.namespace}(${p.uid})`,
+        },
+      };
+      this.#publish();
+      await this.#sleep(backoff);
+      backoff = Math.min(backoff * 2, maxBackoffMs);
+    }
+  }
+
+  async #runOnce(slot: Slot): Promise<number | undefined> {
+    const ctx = this.#ctx;
+    const pod = this.#pod;
+    const setWaiting = (reason: string, message?: string) => {
+      slot.state.state = { waiting: message ? { reason, message } : { reason } };
+      this.#publish();
+    };
+
+    // 1. The image.
+    const image = lookupImage(ctx.images, slot.spec.image);
+    if (image.kind === "invalid") {
+      setWaiting(image.reason, image.message);
+      await this.#sleep(Number.POSITIVE_INFINITY);
+      return undefined;
+    }
+    if (image.kind === "missing") {
+      let delay = ctx.imagePullBackoffMs;
+      while (!this.#halt.signal.aborted) {
+        setWaiting("ErrImagePull", image.message);
+        await this.#sleep(Math.min(delay, 1_000));
+        if (this.#halt.signal.aborted) break;
+        setWaiting("ImagePullBackOff", `Back-off pulling image "${slot.spec.image}"`);
+        await this.#sleep(delay);
+        delay = Math.min(delay * 2, maxBackoffMs);
+      }
+      return undefined;
+    }
+    if (image.pullDelayMs > 0 && slot.state.restartCount === 0) {
+      setWaiting(slot.state.state.waiting?.reason ?? "ContainerCreating");
+      await this.#sleep(image.pullDelayMs);
+    }
+
+    // 2. Configuration: env, argv, user, mounts. A missing Secret key is retried, as the kubelet does.
+    let delay = ctx.configRetryMs;
+    let prepared: { env: Record<string, string>; plan: ReturnType<typeof planContainer>; mounts: ReturnType<typeof planMounts> } | undefined;
+    while (!prepared && !this.#halt.signal.aborted) {
+      try {
+        const base = { ...ctx.baseEnv, HOSTNAME: pod.spec.hostname ?? pod.metadata.name, ...image.image.env };
+        const env = await resolveEnv(pod, slot.spec, ctx.sources, ctx.node, base);
+        prepared = { env, plan: planContainer(pod, slot.spec, image.image, env), mounts: planMounts(pod, slot.spec, this.#paths) };
+      } catch (error) {
+        if (error instanceof CreateContainerError) {
+          setWaiting("CreateContainerError", error.message);
+          await this.#sleep(Number.POSITIVE_INFINITY);
+          return undefined;
+        }
+        // ContainerConfigError carries the kubelet's wording; anything else (an API error) is shown as it is.
+        setWaiting("CreateContainerConfigError", (error as ContainerConfigError).message);
+        await this.#sleep(delay);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+    if (!prepared || this.#halt.signal.aborted) return undefined;
+
+    // 3. Start it.
+    const instance = `${slot.spec.name}-${slot.state.restartCount}`;
+    const containerDir = join(this.#paths.podDir, "containers", slot.spec.name);
+    await mkdir(containerDir, { recursive: true });
+    const terminationLog = terminationLogHostPath(this.#paths, slot.spec.name);
+    await writeFile(terminationLog, "");
+    await chmod(terminationLog, 0o666); // the container's user writes it
+    const cgroup = await ctx.cgroups?.create(`${pod.metadata.uid}-${instance}`, prepared.plan.memoryLimitBytes);
+    const script = wrapperScript({
+      description: `pod ${this.key} (${pod.metadata.uid}) container ${slot.spec.name}`,
+      mounts: prepared.mounts,
+      cgroupProcsPath: cgroup?.procsPath,
+      workingDir: prepared.plan.workingDir,
+      uid: prepared.plan.uid,
+      gid: prepared.plan.gid,
+      supplementalGroups: prepared.plan.supplementalGroups,
+    });
+    const containerID = `sim://${pod.metadata.uid}/${instance}`;
+    const running = await startContainer({
+      script,
+      scriptPath: join(containerDir, `wrapper-${slot.state.restartCount}.sh`),
+      argv: prepared.plan.argv,
+      env: prepared.env,
+      logPath: join(containerDir, `${slot.state.restartCount}.log`),
+      cgroup,
+      memoryLimitBytes: prepared.plan.memoryLimitBytes,
+    });
+    slot.running = running;
+    slot.logs.push(running.log);
+    const startedAt = secondsTime(running.startedAt);
+    slot.state.containerID = containerID;
+    slot.state.state = { running: { startedAt } };
+    this.#publish();
+    // A kill requested while we were starting must not be missed.
+    if (this.#halt.signal.aborted) running.terminate();
+
+    const exit = await running.exited;
+    slot.running = undefined;
+    const message =
+      exit.message ??
+      (await terminationMessage({ hostPath: terminationLog, policy: slot.spec.terminationMessagePolicy, exitCode: exit.exitCode, log: running.log }));
+    slot.state.state = {
+      terminated: {
+        exitCode: exit.exitCode,
+        reason: exit.reason,
+        ...(message ? { message } : {}),
+        startedAt,
+        finishedAt: secondsTime(exit.finishedAt),
+        containerID,
+      },
+    };
+    this.#publish();
+    return exit.exitCode;
+  }
+
+  /** Deletion or deadline: SIGTERM, SIGKILL after the grace period, final status; on deletion also delete the object. */
+  #terminate(why: "deleted" | "deadline"): Promise<void> {
+    if (this.#terminating) {
+      // A second deletion with a shorter grace period (e.g. --grace-period=0 after a normal delete).
+      if (why === "deleted") this.#killAfter(this.#graceSeconds("deleted"));
+      return this.#terminating;
+    }
+    this.#terminating = (async () => {
+      if (why === "deadline") this.#runtime.failure = { reason: "DeadlineExceeded", message: deadlineMessage };
+      this.#halt.abort();
+      clearTimeout(this.#deadlineTimer);
+      for (const slot of this.#slots) slot.running?.terminate();
+      this.#killAfter(this.#graceSeconds(why));
+      await Promise.all(this.#slots.map((s) => s.running?.exited));
+      await this.#finished;
+      if (why === "deleted") {
+        // Containers that never ran are reported as the kubelet does for a pod torn down before they started.
+        for (const slot of this.#slots) {
+          if (!slot.state.state.waiting) continue;
+          slot.state.state = {
+            terminated: {
+              exitCode: 137,
+              reason: "ContainerStatusUnknown",
+              message: "The container could not be located when the pod was terminated",
+              finishedAt: secondsTime(new Date()),
+            },
+          };
+        }
+      }
+      this.#publish();
+      await this.#statusSettled();
+      if (why === "deleted") await this.#deleteObject();
+    })();
+    return this.#terminating;
+  }
+
+  #killTimer: NodeJS.Timeout | undefined;
+  #killAt = Number.POSITIVE_INFINITY;
+  #killAfter(seconds: number): void {
+    const at = Date.now() + seconds * 1000;
+    if (at >= this.#killAt) return;
+    this.#killAt = at;
+    clearTimeout(this.#killTimer);
+    this.#killTimer = setTimeout(() => {
+      for (const slot of this.#slots) slot.running?.kill();
+    }, seconds * 1000);
+    this.#killTimer.unref();
+  }
+
+  #graceSeconds(why: "deleted" | "deadline"): number {
+    const spec = this.#pod.spec.terminationGracePeriodSeconds ?? 30;
+    if (why === "deadline") return spec;
+    return this.#pod.metadata.deletionGracePeriodSeconds ?? spec;
+  }
+
+  async #deleteObject(): Promise<void> {
+    const { namespace, name, uid } = this.#pod.metadata;
+    try {
+      await this.#ctx.api.json("DELETE", `/api/v1/namespaces/${namespace}/pods/${name}`, {
+        body: { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0, preconditions: { uid } },
+      });
+    } catch (error) {
+      if (!isNotFound(error) && !isConflict(error)) this.#ctx.log(`kubelet-sim: deleting pod ${this.key} failed: ${(error as Error).message}`);
+    }
+  }
+
+  #failLostPod(): void {
+    const lost: ContainerState = {
+      terminated: { exitCode: 137, reason: "ContainerStatusUnknown", message: "The container could not be located when the pod was terminated", finishedAt: secondsTime(new Date()) },
+    };
+    for (const slot of this.#slots) slot.state.state = lost;
+    this.#runtime.failure = { reason: "NodeRestarted", message: "kubelet-sim restarted while the pod ran; its processes are gone" };
+    this.#halt.abort();
+    this.#publish();
+  }
+
+  /** Resolves after `ms`, or at once when the pod must stop. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#halt.signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        this.#halt.signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+      this.#halt.signal.addEventListener("abort", done);
+    });
+  }
+
+  #publish(): void {
+    if (this.#gone || this.#adoptedFinished) return;
+    this.#statusDirty = true;
+    if (this.#statusInFlight) return;
+    this.#statusInFlight = (async () => {
+      let failures = 0;
+      while (this.#statusDirty && !this.#gone) {
+        this.#statusDirty = false;
+        const status = computePodStatus(this.#pod, this.#runtime, new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), this.#ctx.node);
+        const body = JSON.stringify(status);
+        if (body === this.#lastSent) continue;
+        try {
+          const { namespace, name, uid } = this.#pod.metadata;
+          const updated = await this.#ctx.api.json<Pod>("PATCH", `/api/v1/namespaces/${namespace}/pods/${name}/status`, {
+            body: { metadata: { uid }, status },
+            contentType: "application/merge-patch+json",
+          });
+          this.#lastSent = body;
+          if (updated?.status) this.#pod = { ...this.#pod, status: updated.status };
+          failures = 0;
+        } catch (error) {
+          if (isNotFound(error) || isConflict(error)) return; // the pod (this uid) is gone
+          failures++;
+          this.#ctx.log(`kubelet-sim: status update of pod ${this.key} failed (retrying): ${(error as Error).message}`);
+          this.#statusDirty = true;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** failures, 10_000)));
+        }
+      }
+    })().finally(() => {
+      this.#statusInFlight = undefined;
+      if (this.#statusDirty && !this.#gone) this.#publish();
+    });
+  }
+
+  async #statusSettled(): Promise<void> {
+    while (this.#statusInFlight) await this.#statusInFlight;
+  }
+
+  /** For tests and the log server: the phase the sim would report now. */
+  get phase() {
+    return podPhase(this.#pod, this.#runtime);
+  }
+}
+
+function secondsTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
