@@ -53,7 +53,7 @@ const lines = (count: number, noun: string) => `${count} ${noun}${count === 1 ? 
 type CutCounts = { cutLines: number; totalLines: number; cutBytes: number; totalBytes: number; kept: number; dropped: number };
 
 function cutMarker(counts: CutCounts, options: ReduceTextOptions): string {
-  const kept = counts.kept > 0 ? `; the ${lines(counts.kept, "error/warning line")} from the cut part follow` : "";
+  const kept = counts.kept > 0 ? `; the ${lines(counts.kept, "error/warning line")} from the cut part follow${counts.kept === 1 ? "s" : ""}` : "";
   const dropped = counts.dropped > 0 ? `; ${lines(counts.dropped, "more error/warning line")} did not fit` : "";
   return `[rtk-hook: cut ${counts.cutLines} of ${counts.totalLines} lines (${counts.cutBytes} of ${counts.totalBytes} bytes) here${kept}${dropped}. ${whereToFindMore(options)}]`;
 }

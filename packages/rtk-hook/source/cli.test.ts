@@ -1,0 +1,127 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { hookFixture } from "./test-utils/fixtures.ts";
+
+// The bin run from its sources (Node >= 22.18 strips the types); the built single file is
+// exercised by the e2e tests.
+const cli = new URL("./cli.ts", import.meta.url).pathname;
+
+function run(args: string[], stdin = "", env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [cli, ...args], { input: stdin, encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "rtk-hook-cli-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const bigBashEvent = (stdout: string, extra: Record<string, unknown> = {}) => {
+  const event = hookFixture("bash-small");
+  return JSON.stringify({ ...event, tool_response: { ...(event.tool_response as object), stdout, ...extra } });
+};
+const log = Array.from({ length: 5000 }, (_, n) => `npm http fetch GET 200 https://registry.test/pkg-${n} 12ms`).join("\n");
+
+describe("claude-rtk-hook as a hook", () => {
+  it("answers a large Bash result with updatedToolOutput in the tool's shape", () => {
+    const { code, stdout } = run(["--max-bytes", "4000"], bigBashEvent(log));
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout);
+    expect(answer.hookSpecificOutput.hookEventName).toBe("PostToolUse");
+    expect(Object.keys(answer.hookSpecificOutput.updatedToolOutput)).toEqual(["stdout", "stderr", "interrupted", "isImage", "noOutputExpected"]);
+    expect(Buffer.byteLength(answer.hookSpecificOutput.updatedToolOutput.stdout)).toBeLessThanOrEqual(4000);
+  });
+
+  it("prints nothing when there is nothing to cut", () => {
+    expect(run([], JSON.stringify(hookFixture("bash-small")))).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("reads the persisted full output so the tail it keeps is the real one", () => {
+    const file = join(dir, "persisted.txt");
+    writeFileSync(file, `${log}\nTHE REAL LAST LINE`);
+    const { stdout } = run([], bigBashEvent(log.slice(0, 30_000), { persistedOutputPath: file, persistedOutputSize: 999 }));
+    const output = JSON.parse(stdout).hookSpecificOutput.updatedToolOutput;
+    expect(output.stdout.endsWith("THE REAL LAST LINE")).toBe(true);
+    expect(output.stdout).toContain(`Full output: ${file}`);
+    expect(output).not.toHaveProperty("persistedOutputPath");
+  });
+
+  it("honours BASH_MAX_OUTPUT_LENGTH as Claude Code's inline limit", () => {
+    const { stdout } = run(["--max-bytes", "100000"], bigBashEvent(log), { BASH_MAX_OUTPUT_LENGTH: "8000" });
+    expect(Buffer.byteLength(JSON.parse(stdout).hookSpecificOutput.updatedToolOutput.stdout)).toBeLessThanOrEqual(8000);
+  });
+
+  it.each([
+    ["not JSON", [], "{oops", /stdin is not JSON/],
+    ["an array", [], "[]", /not a hook event object/],
+    ["no tool_response", [], JSON.stringify({ hook_event_name: "PostToolUse", tool_name: "Bash" }), /has no tool_response/],
+    ["a bad --max-bytes", ["--max-bytes", "12"], bigBashEvent(log), /--max-bytes must be an integer >= 1000, got "12"/],
+    ["an unknown flag", ["--max-byte", "5000"], bigBashEvent(log), /Unknown option '--max-byte'/],
+  ])("never breaks the tool call on %s: no stdout, exit 0, reason on stderr", (_name, args, stdin, message) => {
+    const { code, stdout, stderr } = run(args as string[], stdin as string);
+    expect(code).toBe(0);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(message as RegExp);
+  });
+
+  it("ignores events other than PostToolUse", () => {
+    expect(run([], JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: {} }))).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+});
+
+describe("claude-rtk-hook install / uninstall / settings-json", () => {
+  const original = `${JSON.stringify(
+    {
+      model: "opus",
+      hooks: { PostToolUse: [{ matcher: "Write", hooks: [{ type: "command", command: "prettier --write" }] }], Stop: [{ hooks: [{ type: "command", command: "say done" }] }] },
+    },
+    null,
+    2,
+  )}\n`;
+
+  it("installs idempotently and uninstalls back to the same file", () => {
+    const settings = join(dir, "settings.json");
+    writeFileSync(settings, original);
+    const command = "node /opt/claude-rtk-hook.js";
+    expect(run(["install", "--settings", settings, "--max-bytes", "20000", "--command", command]).code).toBe(0);
+    const installed = readFileSync(settings, "utf8");
+    expect(JSON.parse(installed).hooks.PostToolUse[1]).toEqual({ matcher: "*", hooks: [{ type: "command", command: `${command} --max-bytes 20000`, timeout: 30 }] });
+    expect(run(["install", "--settings", settings, "--max-bytes", "20000", "--command", command]).code).toBe(0);
+    expect(readFileSync(settings, "utf8")).toBe(installed);
+    expect(run(["uninstall", "--settings", settings]).code).toBe(0);
+    expect(readFileSync(settings, "utf8")).toBe(original);
+    expect(readdirSync(dir)).toEqual(["settings.json"]); // no temp files left behind
+  });
+
+  it("uses $CLAUDE_CONFIG_DIR/settings.json by default and creates it", () => {
+    expect(run(["install", "--command", "claude-rtk-hook"], "", { CLAUDE_CONFIG_DIR: join(dir, "config") }).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "config", "settings.json"), "utf8")).hooks.PostToolUse).toHaveLength(1);
+  });
+
+  it("refuses to overwrite a settings file that is not valid JSON", () => {
+    const settings = join(dir, "settings.json");
+    writeFileSync(settings, "{ broken");
+    const { code, stderr } = run(["install", "--settings", settings, "--command", "claude-rtk-hook"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/settings.json is not valid JSON .*fix or move it/);
+    expect(readFileSync(settings, "utf8")).toBe("{ broken");
+  });
+
+  it("prints a settings document for claude --settings", () => {
+    const { code, stdout } = run(["settings-json", "--max-bytes", "8000", "--command", "node /opt/claude-rtk-hook.js"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      hooks: { PostToolUse: [{ matcher: "*", hooks: [{ type: "command", command: "node /opt/claude-rtk-hook.js --max-bytes 8000", timeout: 30 }] }] },
+    });
+  });
+
+  it("explains usage errors with exit status 2", () => {
+    expect(run(["instal"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "instal"/) });
+    expect(run(["install", "--max-bytes", "x", "--command", "claude-rtk-hook"])).toMatchObject({ code: 2 });
+    expect(run(["--help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("install [--settings FILE]") });
+  });
+});

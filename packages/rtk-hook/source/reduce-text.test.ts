@@ -1,0 +1,112 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { reduceText } from "./reduce-text.ts";
+import { utf8ByteLength } from "./utf8.ts";
+
+const isWellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+const headAndTail = (maxBytes: number, extra = {}) => ({ maxBytes, mode: "head-and-tail" as const, normalize: true, ...extra });
+
+const numbered = (count: number, make = (n: number) => `line ${n}: compiling module ${n}`) => Array.from({ length: count }, (_, n) => make(n));
+
+describe("reduceText, head-and-tail", () => {
+  it("leaves text under the budget alone", () => {
+    const text = numbered(10).join("\n");
+    expect(reduceText(text, headAndTail(5000))).toMatchObject({ text, changed: false, cutLines: 0 });
+  });
+
+  it("strips ANSI codes even when the text fits", () => {
+    expect(reduceText("\u001b[32mok\u001b[0m", headAndTail(5000))).toMatchObject({ text: "ok", changed: true });
+  });
+
+  it("keeps the head, the tail and the error lines between, with a marker naming the persisted file", () => {
+    const lines = numbered(2000);
+    lines[1000] = "src/app.ts(10,3): error TS2304: Cannot find name 'foo'.";
+    const result = reduceText(lines.join("\n"), headAndTail(4000, { persistedOutputPath: "/home/u/.claude/tool-results/b1.txt" }));
+    const out = result.text.split("\n");
+    expect(utf8ByteLength(result.text)).toBeLessThanOrEqual(4000);
+    expect(out[0]).toBe(lines[0]);
+    expect(out.at(-1)).toBe(lines.at(-1));
+    expect(out).toContain(lines[1000]);
+    const marker = out.find((line) => line.startsWith("[rtk-hook: cut"));
+    expect(marker).toMatch(/^\[rtk-hook: cut \d+ of 2000 lines \(\d+ of \d+ bytes\) here; the 1 error\/warning line from the cut part follows\./);
+    expect(marker).toContain("Full output: /home/u/.claude/tool-results/b1.txt");
+    const endIndex = out.findIndex((line) => line.startsWith("[rtk-hook: end of cut"));
+    expect(out[endIndex]).toBe(`[rtk-hook: end of cut; the last ${out.length - endIndex - 1} lines follow]`);
+    expect(result).toMatchObject({ changed: true, keptImportantLines: 1, droppedImportantLines: 0 });
+  });
+
+  it("says how to see more when nothing was persisted", () => {
+    const result = reduceText(numbered(2000).join("\n"), headAndTail(3000));
+    expect(result.text).toContain("The full output was not saved; rerun with a narrower command");
+  });
+
+  it("shows both ends of one huge line (minified JSON)", () => {
+    const json = JSON.stringify(Array.from({ length: 5000 }, (_, id) => ({ id, name: `item ${id}` })));
+    const result = reduceText(json, headAndTail(2000));
+    expect(result.text.startsWith('[{"id":0,"name":"item 0"}')).toBe(true);
+    expect(result.text.endsWith('{"id":4999,"name":"item 4999"}]')).toBe(true);
+    expect(utf8ByteLength(result.text)).toBeLessThanOrEqual(2000);
+  });
+
+  it("counts error lines it had no room for", () => {
+    const lines = numbered(3000, (n) => (n % 2 ? `error: failure number ${n} ${"x".repeat(60)}` : `ok ${n}`));
+    const result = reduceText(lines.join("\n"), headAndTail(3000));
+    expect(result.droppedImportantLines).toBeGreaterThan(0);
+    expect(result.text).toMatch(/\d+ more error\/warning lines did not fit/);
+    expect(utf8ByteLength(result.text)).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe("reduceText, properties", () => {
+  const unicodeLine = fc.string({ unit: "grapheme", maxLength: 120 });
+
+  it("never exceeds the budget and never breaks a character, on any unicode", () => {
+    fc.assert(
+      fc.property(fc.array(unicodeLine, { maxLength: 400 }), fc.integer({ min: 1000, max: 6000 }), fc.boolean(), (lines, maxBytes, head) => {
+        const text = lines.join("\n");
+        const result = reduceText(text, { maxBytes, mode: head ? "head" : "head-and-tail", normalize: !head });
+        expect(utf8ByteLength(result.text)).toBeLessThanOrEqual(Math.max(maxBytes, 0));
+        expect(isWellFormed(result.text)).toBe(true);
+        if (utf8ByteLength(text) > maxBytes) expect(result.text).toContain("[rtk-hook:");
+      }),
+    );
+  });
+
+  it("keeps every error/warning line when they fit in a quarter of the budget", () => {
+    const noise = fc.constantFrom("compiling module", "added 12 packages", "", "   at the usual place", "Downloading https://x.test/pkg.tgz", "OK");
+    const error = fc.constantFrom("error: cannot open file", "FAIL src/a.test.ts", "npm warn deprecated glob@7", "fatal: bad object", "Exception in thread main");
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(noise, fc.nat(99999)), { minLength: 1, maxLength: 1500 }),
+        fc.array(fc.tuple(error, fc.nat(99999), fc.nat(1500)), { maxLength: 20 }),
+        fc.integer({ min: 3000, max: 10000 }),
+        (noiseLines, errorLines, maxBytes) => {
+          const lines = noiseLines.map(([text, n]) => `${text} ${n}`);
+          const errors = errorLines.map(([text, n]) => `${text} #${n}`);
+          errorLines.forEach(([, , at], k) => {
+            lines.splice(at % (lines.length + 1), 0, errors[k]!);
+          });
+          const result = reduceText(lines.join("\n"), headAndTail(maxBytes));
+          const out = new Set(result.text.split("\n"));
+          for (const line of errors) expect(out.has(line)).toBe(true);
+          expect(utf8ByteLength(result.text)).toBeLessThanOrEqual(maxBytes);
+        },
+      ),
+    );
+  });
+
+  it("head mode keeps a true prefix of the lines and says where to continue", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 80 }), { minLength: 50, maxLength: 600 }), fc.integer({ min: 1, max: 500 }), (lines, startLine) => {
+        const text = lines.join("\n");
+        const result = reduceText(text, { maxBytes: 1000, mode: "head", normalize: false, startLine });
+        if (!result.changed) return;
+        const out = result.text.split("\n");
+        const marker = out.pop()!;
+        const shown = out.length;
+        if (utf8ByteLength(lines[0]!) + 1 <= 1000 - 200) expect(out).toEqual(lines.slice(0, shown));
+        expect(marker).toMatch(new RegExp(`^\\[rtk-hook: showing lines ${startLine}-${startLine + shown - 1} of ${startLine}-${startLine + lines.length - 1}; cut \\d+ lines \\(\\d+ bytes\\)\\. Read with offset=${startLine + shown} to see more\\.\\]$`));
+      }),
+    );
+  });
+});
