@@ -200,7 +200,10 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       startupMs: Date.now() - buildDone,
       async restartApiServer() {
         if (stopped) throw new Error("lab: the control plane is stopped; cannot restart kube-apiserver");
-        await live["kube-apiserver"].stop(5_000);
+        // On SIGTERM the API server stops listening at once but then waits up to 60 s for
+        // open watches to end; 3 s of grace keeps a restart quick and still graceful for
+        // every short request.
+        await live["kube-apiserver"].stop(3_000);
         live["kube-apiserver"] = startApiServer();
         await waitApiReady(live["kube-apiserver"]);
       },
