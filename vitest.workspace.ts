@@ -4,12 +4,28 @@
 // Each package contributes a `<name>:unit` project (unit and property tests, `*.test.ts`)
 // and, when it has any, a `<name>:e2e` project (`*.e2e.test.ts`: real CLI, real cluster).
 // `./dev test:fast` runs only the `:unit` projects; `./dev test` runs everything.
-type TestProjectConfiguration = { test: { name: string; root: string } & Record<string, unknown> };
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+type TestProjectConfiguration = { test: { name: string; root: string } & Record<string, unknown>; resolve?: unknown };
+
+// Tests import sibling packages from their sources, so `./dev test:fast` needs no build and
+// a test never runs against a stale dist/. (The consumer tests check the built tarballs.)
+const packagesDir = path.join(import.meta.dirname, "packages");
+const sourceAliases = readdirSync(packagesDir)
+  .filter((dir) => existsSync(path.join(packagesDir, dir, "source/index.ts")))
+  .map((dir) => {
+    const name = JSON.parse(readFileSync(path.join(packagesDir, dir, "package.json"), "utf8")).name as string;
+    // Exact match only: deep imports such as `@claude-k8s/lab/source/...` resolve as files.
+    return { find: new RegExp(`^${name.replace(/[/.]/g, "\\$&")}$`), replacement: path.join(packagesDir, dir, "source/index.ts") };
+  });
+const resolve = { alias: sourceAliases };
 
 /** Packages whose library code is pure; their unit tests also run under Node 20. */
 export const purePackages = ["keyed-mutex", "stream-parser", "manifest", "rtk-hook"] as const;
 
 const unit = (name: string, extra: Record<string, unknown> = {}): TestProjectConfiguration => ({
+  resolve,
   test: {
     name: `${name}:unit`,
     root: `packages/${name}`,
@@ -20,6 +36,7 @@ const unit = (name: string, extra: Record<string, unknown> = {}): TestProjectCon
 });
 
 const e2e = (name: string, extra: Record<string, unknown> = {}): TestProjectConfiguration => ({
+  resolve,
   test: {
     name: `${name}:e2e`,
     root: `packages/${name}`,

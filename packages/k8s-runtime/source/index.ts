@@ -14,3 +14,5 @@ export { createKubeClient, type KubeClient, type KubeRequest, type Query, type V
 export { KubeApiError, KubeUnreachableError } from "./kube/kube-api-error.ts";
 export { SharedWatch, type KubeObject, type SharedWatchOptions, type WatchEvent, type WatchListener } from "./kube/shared-watch.ts";
 export { WatchHub, type WatchKey, type WatchLease } from "./kube/watch-hub.ts";
+export { type Admission, type AdmissionPolicy, type BlockReason, decideAdmission, isUnfinished, OWNER_ANNOTATION, type OwnerLastSeen, type RunToAdmit } from "./decisions/decide-admission.ts";
+export { hashLine, ResumeAligner } from "./logs/resume-aligner.ts";
