@@ -22,7 +22,10 @@ export class LineSplitter {
   readonly #sink: LineSink;
   readonly #decoder = new TextDecoder();
   readonly #encoder = new TextEncoder();
-  #pending: Uint8Array[] = [];
+  // The start of a line that is still arriving, in one buffer reused from line to line (a
+  // buffer per piece would mean an off-heap allocation per chunk boundary, which the GC frees
+  // late and RSS shows).
+  #pending = new Uint8Array(0);
   #pendingBytes = 0;
   // While dropping an oversized line: how many bytes so far, and the last one (a CR before the
   // LF is part of the line ending, not of the line).
@@ -65,14 +68,30 @@ export class LineSplitter {
     if (this.#pendingBytes + length > this.#maxLineBytes + 1) {
       this.#skipping = true;
       this.#skippedBytes = this.#pendingBytes;
-      this.#pending = [];
       this.#pendingBytes = 0;
+      this.#release();
       this.#skip(bytes, to, length);
       return;
     }
     // Copy: the caller may reuse its buffer once write() returns.
-    this.#pending.push(bytes.slice(from, to));
-    this.#pendingBytes += length;
+    this.#append(bytes.subarray(from, to));
+  }
+
+  #append(piece: Uint8Array): void {
+    const needed = this.#pendingBytes + piece.length;
+    if (needed > this.#pending.length) {
+      const doubled = Math.min(Math.max(this.#pending.length * 2, 64 * 1024), this.#maxLineBytes + 1);
+      const grown = new Uint8Array(Math.max(needed, doubled));
+      grown.set(this.#pending.subarray(0, this.#pendingBytes));
+      this.#pending = grown;
+    }
+    this.#pending.set(piece, this.#pendingBytes);
+    this.#pendingBytes = needed;
+  }
+
+  /** After an unusually long line, do not keep its buffer. */
+  #release(): void {
+    if (this.#pending.length > 1024 * 1024) this.#pending = new Uint8Array(0);
   }
 
   #skip(bytes: Uint8Array, to: number, length: number): void {
@@ -94,21 +113,14 @@ export class LineSplitter {
     if (this.#pendingBytes === 0) {
       line = bytes.subarray(from, to);
     } else {
-      line = new Uint8Array(this.#pendingBytes + (to - from));
-      let offset = 0;
-      for (const piece of this.#pending) {
-        line.set(piece, offset);
-        offset += piece.length;
-      }
-      line.set(bytes.subarray(from, to), offset);
-      this.#pending = [];
+      this.#append(bytes.subarray(from, to));
+      line = this.#pending.subarray(0, this.#pendingBytes);
       this.#pendingBytes = 0;
     }
     const length = line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
-    if (length > this.#maxLineBytes) {
-      this.#sink.oversized(length);
-      return;
-    }
-    this.#sink.line(this.#decoder.decode(line.subarray(0, length)));
+    const text = length > this.#maxLineBytes ? undefined : this.#decoder.decode(line.subarray(0, length));
+    this.#release();
+    if (text === undefined) this.#sink.oversized(length);
+    else this.#sink.line(text);
   }
 }

@@ -1,4 +1,4 @@
-// Test helpers: the recorded Claude Code transcripts, and the long one that is not committed.
+// Test and bench helpers: the recorded Claude Code transcripts, and the long one that is not committed.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 
