@@ -1,19 +1,27 @@
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { type ControlPlane, startControlPlane } from "./control-plane/control-plane.ts";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy/fault-proxy.ts";
+import { labImages } from "./kubelet-sim/lab-images.ts";
+import type { ImageCatalog } from "./kubelet-sim/image-catalog.ts";
+import { type LabNode, startLabNode } from "./kubelet-sim/lab-node.ts";
 import { isAlive, readLabState, removeLabState, writeLabState } from "./lab-state.ts";
 
 export type StartLabOptions = {
   /** The lab's run dir (certificates, etcd data, logs, kubeconfigs, state.json). */
   dataDir: string;
-  /** "if-missing" builds the control plane on a cold cache (~20 min with progress). */
+  /** "if-missing" builds the control plane on a cold cache (~7 min on 2 cores, progress on stderr). */
   build: "if-missing" | "never";
   log?: (line: string) => void;
+  /** kubelet-sim's image catalog; default `labImages` (lab.local/missing:*, lab.local/slow:*). */
+  images?: ImageCatalog;
 };
 
 export type Lab = {
   controlPlane: ControlPlane;
   faultProxy: FaultProxy;
+  /** The simulated node (kubelet-sim, a child process) that runs the pods. */
+  node: LabNode;
   /** cluster-admin straight to the API server. */
   kubeconfigPath: string;
   /** cluster-admin through the fault proxy: use this for code whose API load is measured. */
@@ -41,20 +49,26 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   }
   const controlPlane = await startControlPlane({ dataDir: options.dataDir, build: options.build, log: options.log });
   const stopHooks: Array<() => Promise<void> | void> = [];
-  let faultProxy: FaultProxy;
+  let faultProxy: FaultProxy | undefined;
+  let node: LabNode;
   try {
     faultProxy = await startFaultProxy(controlPlane);
+    node = await startLabNode({ controlPlane, dataDir: join(options.dataDir, "node"), images: options.images ?? labImages });
+    options.log?.(`kubelet-sim node ${node.nodeName} ready (kubelet port ${node.kubeletPort}, memory limits by ${node.memoryEnforcement})`);
   } catch (error) {
+    await faultProxy?.stop();
     await controlPlane.stop();
     throw error;
   }
 
+  const proxy = faultProxy;
   let stopped: Promise<void> | undefined;
   const lab: Lab = {
     controlPlane,
-    faultProxy,
+    faultProxy: proxy,
+    node,
     kubeconfigPath: controlPlane.kubeconfigPath,
-    proxiedKubeconfigPath: faultProxy.kubeconfigPath,
+    proxiedKubeconfigPath: proxy.kubeconfigPath,
     onStop: (fn) => void stopHooks.unshift(fn),
     stop() {
       stopped ??= (async () => {
@@ -65,7 +79,9 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
             options.log?.(`lab: a stop hook failed: ${(error as Error).message}`);
           }
         }
-        await faultProxy.stop();
+        // The node first: it kills its containers while the API server can still hear about it.
+        await node.stop();
+        await proxy.stop();
         await controlPlane.stop();
         removeLabState(options.dataDir);
       })();
@@ -81,14 +97,17 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     startupMs: Date.now() - started,
     dataDir: options.dataDir,
     server: controlPlane.server,
-    proxyServer: faultProxy.server,
+    proxyServer: proxy.server,
     caPath: controlPlane.caPath,
     kubeconfigPath: lab.kubeconfigPath,
     proxiedKubeconfigPath: lab.proxiedKubeconfigPath,
-    faultProxyControl: faultProxy.controlEndpoint,
-    processes: Object.fromEntries(
-      Object.entries(controlPlane.processes).map(([name, p]) => [name, { pid: p.pid, command: name, logPath: p.logPath }]),
-    ),
+    faultProxyControl: proxy.controlEndpoint,
+    processes: {
+      ...Object.fromEntries(
+        Object.entries(controlPlane.processes).map(([name, p]) => [name, { pid: p.pid, command: name, logPath: p.logPath }]),
+      ),
+      "kubelet-sim": { pid: node.pid, command: "kubelet-sim", logPath: node.logPath },
+    },
   });
   return lab;
 }
