@@ -25,7 +25,8 @@ problem it prints nothing and explains on stderr.
                      (30000 characters, or BASH_MAX_OUTPUT_LENGTH) so the model sees them
   --settings FILE    settings file to change (default: $CLAUDE_CONFIG_DIR/settings.json,
                      else ~/.claude/settings.json); every other setting and hook is kept
-  --command CMD      hook command to register (must contain "${hookName}"); default for
+  --command CMD      hook command to register (for install it must contain "${hookName}",
+                     which is how uninstall finds it); default for
                      install: copy this file to <settings dir>/hooks/${hookName}.mjs and run
                      it with node; default for settings-json: "${hookName}" on PATH
   -h, --help         this text

@@ -29,9 +29,7 @@ function checkSettings(settings: unknown): Settings {
 
 /** The matcher group we install: every tool, one command hook. */
 export function rtkHookGroup(command: string): MatcherGroup {
-  if (!command.includes(hookName)) {
-    throw new Error(`the hook command must name ${hookName} (the bin or its file) so uninstall can find it again, got ${JSON.stringify(command)}`);
-  }
+  if (command.trim() === "") throw new Error("the hook command must not be empty");
   return { matcher: "*", hooks: [{ type: "command", command, timeout: hookTimeoutSeconds }] };
 }
 
@@ -73,6 +71,9 @@ export function uninstallHook(settings: unknown): Settings {
 
 /** `settings` with exactly one claude-rtk-hook group (ours, with `command`), after every other PostToolUse group. */
 export function installHook(settings: unknown, command: string): Settings {
+  if (!command.includes(hookName)) {
+    throw new Error(`the hook command must name ${hookName} (the bin or its file) so uninstall can find it again, got ${JSON.stringify(command)}`);
+  }
   const group = rtkHookGroup(command);
   const cleaned = uninstallHook(settings);
   const hooks = isObject(cleaned.hooks) ? cleaned.hooks : {};
