@@ -16,3 +16,5 @@ export { SharedWatch, type KubeObject, type SharedWatchOptions, type WatchEvent,
 export { WatchHub, type WatchKey, type WatchLease } from "./kube/watch-hub.ts";
 export { type Admission, type AdmissionPolicy, type BlockReason, decideAdmission, isUnfinished, OWNER_ANNOTATION, type OwnerLastSeen, type RunToAdmit } from "./decisions/decide-admission.ts";
 export { hashLine, ResumeAligner } from "./logs/resume-aligner.ts";
+export { type AgentLock, AgentLockBusyError, type AgentLockOptions, acquireAgentLock, agentLockName } from "./exclusivity/agent-lock.ts";
+export { newOwnerId, OwnerHeartbeat, ownerLastSeenFrom, ownerLeaseName } from "./exclusivity/owner-heartbeat.ts";

@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeApiError, KubeUnreachableError } from "./kube-api-error.ts";
+import { abortableSleep } from "./abortable-sleep.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 
 export type Verb = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -101,7 +102,7 @@ export async function createKubeClient(kubeConfig: KubeConfig, options: { userAg
       } catch (cause) {
         if (request.signal?.aborted) throw request.signal.reason ?? cause;
         if (attemptNumber >= maxAttempts) throw new KubeUnreachableError({ verb: request.method, path: request.path, server: server.origin, cause });
-        await pause(retryDelayMs(attemptNumber, undefined), request.signal);
+        await abortableSleep(retryDelayMs(attemptNumber, undefined), request.signal);
         continue;
       }
       const status = response.statusCode ?? 0;
@@ -113,7 +114,7 @@ export async function createKubeClient(kubeConfig: KubeConfig, options: { userAg
         continue;
       }
       if (!error.isRetryable || attemptNumber >= maxAttempts || (streaming && status < 500 && status !== 429)) throw error;
-      await pause(retryDelayMs(attemptNumber, error.retryAfterSeconds), request.signal);
+      await abortableSleep(retryDelayMs(attemptNumber, error.retryAfterSeconds), request.signal);
     }
   }
 
@@ -159,20 +160,5 @@ function readAll(response: http.IncomingMessage): Promise<string> {
     response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     response.on("error", reject);
     response.on("aborted", () => reject(new Error("response aborted")));
-  });
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { KubeApiError } from "./kube-api-error.ts";
 import type { KubeClient } from "./kube-client.ts";
+import { abortableSleep } from "./abortable-sleep.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 
 export interface KubeObject {
@@ -131,7 +132,7 @@ export class SharedWatch<T extends KubeObject> {
         this.#lastError = error;
         this.#options.log?.(`watch ${this.#describe()}: ${(error as Error).message}; retrying`);
         for (const listener of this.#errorListeners) listener(error);
-        await sleep(retryDelayMs(failures, error instanceof KubeApiError ? error.retryAfterSeconds : undefined), signal);
+        await abortableSleep(retryDelayMs(failures, error instanceof KubeApiError ? error.retryAfterSeconds : undefined), signal).catch(() => undefined);
       }
     }
   }
@@ -261,17 +262,4 @@ function keyOf(object: KubeObject): string {
 
 function cacheKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ""}/${name}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -1,0 +1,117 @@
+import { createHash } from "node:crypto";
+import type { KubeClient } from "../kube/kube-client.ts";
+import { KubeApiError } from "../kube/kube-api-error.ts";
+import { abortableSleep } from "../kube/abortable-sleep.ts";
+import { retryDelayMs } from "../kube/retry-delay.ts";
+import { isLeaseExpired, type Lease, microTime } from "./lease-time.ts";
+
+export class AgentLockBusyError extends Error {
+  readonly code = "k8s_concurrent_run_blocked";
+  readonly holder: string;
+  readonly leaseName: string;
+
+  constructor(leaseName: string, holder: string, waitedMs: number) {
+    super(`another launch for this agent holds Lease ${leaseName} (holder ${holder}); still held after ${Math.round(waitedMs / 1000)} s`);
+    this.name = "AgentLockBusyError";
+    this.holder = holder;
+    this.leaseName = leaseName;
+  }
+}
+
+export interface AgentLockOptions {
+  client: KubeClient;
+  namespace: string;
+  agentId: string;
+  /** Who holds it: the run id and the adapter process, for the message others see. */
+  holder: string;
+  /** A crashed holder's lock frees itself after this long. */
+  leaseDurationSeconds?: number;
+  /** How long to wait for a busy lock before giving up. */
+  waitMs?: number;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export interface AgentLock {
+  readonly leaseName: string;
+  release(): Promise<void>;
+}
+
+export function agentLockName(agentId: string): string {
+  return `claude-k8s-agent-${createHash("sha256").update(agentId).digest("hex").slice(0, 20)}`;
+}
+
+/**
+ * Cluster-wide mutual exclusion for launching one agent's run: whoever creates the Lease
+ * named after the agent holds it; everybody else gets 409 Conflict. It is held only while
+ * deciding admission and creating the Job (seconds), so two server replicas can never both
+ * decide "no Job is running" and both launch. A holder that dies frees it after
+ * `leaseDurationSeconds`; taking over an expired Lease is an optimistic update that only
+ * one contender can win.
+ */
+export async function acquireAgentLock(options: AgentLockOptions): Promise<AgentLock> {
+  const now = options.now ?? Date.now;
+  const leaseName = agentLockName(options.agentId);
+  const collection = `/apis/coordination.k8s.io/v1/namespaces/${options.namespace}/leases`;
+  const duration = options.leaseDurationSeconds ?? 60;
+  const waitMs = options.waitMs ?? 30_000;
+  const started = now();
+  const spec = () => ({ holderIdentity: options.holder, leaseDurationSeconds: duration, acquireTime: microTime(now()), renewTime: microTime(now()) });
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = await options.client.request<Lease>({
+        method: "POST",
+        path: collection,
+        body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: leaseName, labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": "agent-launch-lock" } }, spec: spec() },
+        signal: options.signal,
+      });
+      return held(options.client, collection, leaseName, created);
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.isConflict)) throw error;
+    }
+
+    const existing = await options.client
+      .request<Lease>({ method: "GET", path: `${collection}/${leaseName}`, signal: options.signal })
+      .catch((error: unknown) => {
+        if (error instanceof KubeApiError && error.isNotFound) return undefined; // released meanwhile: try again at once
+        throw error;
+      });
+    if (existing === undefined) continue;
+    if (existing.spec?.holderIdentity === options.holder) return held(options.client, collection, leaseName, existing);
+    if (isLeaseExpired(existing.spec, now())) {
+      try {
+        const taken = await options.client.request<Lease>({ method: "PUT", path: `${collection}/${leaseName}`, body: { ...existing, spec: spec() }, signal: options.signal });
+        return held(options.client, collection, leaseName, taken);
+      } catch (error) {
+        if (!(error instanceof KubeApiError && error.isConflict)) throw error;
+        continue; // someone else took it over first
+      }
+    }
+    const waited = now() - started;
+    if (waited >= waitMs) throw new AgentLockBusyError(leaseName, existing.spec?.holderIdentity ?? "unknown", waited);
+    await abortableSleep(Math.min(retryDelayMs(attempt, undefined), 2000, Math.max(0, waitMs - waited)), options.signal);
+  }
+}
+
+function held(client: KubeClient, collection: string, leaseName: string, lease: Lease): AgentLock {
+  let released = false;
+  return {
+    leaseName,
+    async release() {
+      if (released) return;
+      released = true;
+      // Precondition on our version: never delete a Lease someone took over after ours expired.
+      await client
+        .request({
+          method: "DELETE",
+          path: `${collection}/${leaseName}`,
+          body: { apiVersion: "v1", kind: "DeleteOptions", preconditions: { resourceVersion: lease.metadata?.resourceVersion } },
+        })
+        .catch((error: unknown) => {
+          if (error instanceof KubeApiError && (error.isNotFound || error.isConflict)) return;
+          throw error;
+        });
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { KubeConfig } from "@kubernetes/client-node";
+import { createTestNamespace, eventually, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
+import { WatchHub } from "../kube/watch-hub.ts";
+import { AgentLockBusyError, acquireAgentLock, agentLockName } from "./agent-lock.ts";
+import { OwnerHeartbeat, ownerLastSeenFrom } from "./owner-heartbeat.ts";
+
+let client: KubeClient;
+let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+
+beforeAll(async () => {
+  ns = await createTestNamespace("rt-lock");
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(labEndpoints().kubeconfigPath);
+  client = await createKubeClient(kubeConfig);
+});
+afterAll(async () => {
+  client?.close();
+  await ns?.remove();
+});
+
+describe("acquireAgentLock", () => {
+  it("lets one launcher of an agent in at a time, across clients, and never blocks other agents", async () => {
+    const order: string[] = [];
+    const first = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-a", holder: "run-1" });
+    const secondAcquired = acquireAgentLock({ client, namespace: ns.name, agentId: "agent-a", holder: "run-2", waitMs: 20_000 }).then((lock) => {
+      order.push("second acquired");
+      return lock;
+    });
+    const other = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-b", holder: "run-9" });
+    order.push("other agent acquired");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    order.push("first releases");
+    await first.release();
+    const second = await secondAcquired;
+    expect(order).toEqual(["other agent acquired", "first releases", "second acquired"]);
+    await second.release();
+    await other.release();
+  });
+
+  it("gives up on a busy lock with an error that names the holder", async () => {
+    const holder = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-busy", holder: "run-holding" });
+    const error = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-busy", holder: "run-waiting", waitMs: 500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgentLockBusyError);
+    expect((error as AgentLockBusyError).code).toBe("k8s_concurrent_run_blocked");
+    expect((error as Error).message).toContain("run-holding");
+    await holder.release();
+  });
+
+  it("takes over the lock of a holder that died, and the dead holder's late release does not free it", async () => {
+    const dead = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-crash", holder: "run-crashed", leaseDurationSeconds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const next = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-crash", holder: "run-next", waitMs: 10_000 });
+    await dead.release();
+    const lease = await client.request<{ spec: { holderIdentity: string } }>({ method: "GET", path: `/apis/coordination.k8s.io/v1/namespaces/${ns.name}/leases/${agentLockName("agent-crash")}` });
+    expect(lease.spec.holderIdentity).toBe("run-next");
+    await next.release();
+  });
+});
+
+describe("OwnerHeartbeat", () => {
+  it("announces this process in a namespace; a shared watch sees it alive, and gone after stop", async () => {
+    const heartbeat = new OwnerHeartbeat(client, { ownerId: "owner-test-1" });
+    const hub = new WatchHub(client, { lingerMs: 0 });
+    const owners = ownerLastSeenFrom(hub, ns.name);
+    try {
+      await owners.synced;
+      expect(owners.lastSeen("owner-test-1")).toBeUndefined();
+      await heartbeat.ensure(ns.name);
+      const seen = await eventually("the owner Lease to be seen", async () => owners.lastSeen("owner-test-1"));
+      expect(Math.abs(Date.now() - seen)).toBeLessThan(60_000);
+      await heartbeat.stop();
+      await eventually("the owner Lease to be gone", async () => (owners.lastSeen("owner-test-1") === undefined ? true : undefined));
+    } finally {
+      owners.release();
+      await hub.close();
+      await heartbeat.stop();
+    }
+  });
+});

@@ -1,0 +1,117 @@
+import { createHash, randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { KubeApiError } from "../kube/kube-api-error.ts";
+import type { KubeClient } from "../kube/kube-client.ts";
+import type { WatchHub } from "../kube/watch-hub.ts";
+import { type Lease, microTime } from "./lease-time.ts";
+
+export const OWNER_LEASE_COMPONENT = "adapter-owner";
+const OWNER_LEASE_SELECTOR = `app.kubernetes.io/component=${OWNER_LEASE_COMPONENT}`;
+
+/** A stable identity for this adapter process: host (the pod name in a cluster), pid, and a random suffix. */
+export function newOwnerId(): string {
+  const host = hostname().toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 30).replace(/^-+|-+$/g, "") || "host";
+  return `${host}-${process.pid}-${randomBytes(3).toString("hex")}`;
+}
+
+export function ownerLeaseName(ownerId: string): string {
+  return `claude-k8s-owner-${createHash("sha256").update(ownerId).digest("hex").slice(0, 20)}`;
+}
+
+/**
+ * One Lease per adapter process per namespace it launches into, renewed on a timer. Its
+ * renewals are this process's only periodic API requests, and they do not grow with the
+ * number of runs. Other processes (and this one after a restart) read these Leases through
+ * a shared watch to tell a live owner of a Job from a dead one.
+ */
+export class OwnerHeartbeat {
+  readonly ownerId: string;
+  readonly #client: KubeClient;
+  readonly #durationSeconds: number;
+  readonly #namespaces = new Map<string, Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #log: ((line: string) => void) | undefined;
+
+  constructor(client: KubeClient, options: { ownerId?: string; leaseDurationSeconds?: number; log?: (line: string) => void } = {}) {
+    this.#client = client;
+    this.ownerId = options.ownerId ?? newOwnerId();
+    this.#durationSeconds = options.leaseDurationSeconds ?? 120;
+    this.#log = options.log;
+  }
+
+  /** Makes sure this process is announced in `namespace` (the first call there writes the Lease). */
+  ensure(namespace: string): Promise<void> {
+    let pending = this.#namespaces.get(namespace);
+    if (!pending) {
+      pending = this.#renew(namespace);
+      pending.catch(() => this.#namespaces.delete(namespace));
+      this.#namespaces.set(namespace, pending);
+    }
+    if (!this.#timer) {
+      // Renew at a third of the duration: two missed renewals still leave the Lease fresh.
+      this.#timer = setInterval(() => this.#renewAll(), (this.#durationSeconds * 1000) / 3);
+      this.#timer.unref();
+    }
+    return pending;
+  }
+
+  /** Graceful shutdown: the Leases go, so other replicas see this owner gone at once. */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await Promise.all(
+      [...this.#namespaces.keys()].map((namespace) =>
+        this.#client.request({ method: "DELETE", path: `${collection(namespace)}/${ownerLeaseName(this.ownerId)}`, attempts: 1 }).catch(() => undefined),
+      ),
+    );
+    this.#namespaces.clear();
+  }
+
+  #renewAll(): void {
+    for (const namespace of this.#namespaces.keys()) {
+      this.#renew(namespace).catch((error: unknown) => this.#log?.(`owner heartbeat in ${namespace}: ${(error as Error).message}`));
+    }
+  }
+
+  async #renew(namespace: string): Promise<void> {
+    const name = ownerLeaseName(this.ownerId);
+    const spec = { holderIdentity: this.ownerId, leaseDurationSeconds: this.#durationSeconds, renewTime: microTime(Date.now()) };
+    try {
+      await this.#client.request({ method: "PATCH", path: `${collection(namespace)}/${name}`, body: { spec }, contentType: "application/merge-patch+json" });
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.isNotFound)) throw error;
+      await this.#client
+        .request({
+          method: "POST",
+          path: collection(namespace),
+          body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": OWNER_LEASE_COMPONENT } }, spec: { ...spec, acquireTime: spec.renewTime } },
+        })
+        .catch((createError: unknown) => {
+          if (!(createError instanceof KubeApiError && createError.isConflict)) throw createError;
+        });
+    }
+  }
+}
+
+/**
+ * When each owner was last seen alive, from a shared watch on the owner Leases of a
+ * namespace. An expired Lease counts as its renew time (so the caller's staleness window
+ * applies); an owner with no Lease at all is unknown (undefined).
+ */
+export function ownerLastSeenFrom(hub: WatchHub, namespace: string): { lastSeen: (ownerId: string) => number | undefined; synced: Promise<void>; release(): void } {
+  const lease = hub.acquire<Lease>({ path: collection(namespace), labelSelector: OWNER_LEASE_SELECTOR });
+  return {
+    synced: lease.watch.synced(),
+    lastSeen(ownerId) {
+      const spec = lease.watch.get(ownerLeaseName(ownerId), namespace)?.spec;
+      if (!spec || spec.holderIdentity !== ownerId) return undefined;
+      const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? "");
+      return Number.isNaN(renewed) ? undefined : renewed;
+    },
+    release: () => lease.release(),
+  };
+}
+
+function collection(namespace: string): string {
+  return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
+}
