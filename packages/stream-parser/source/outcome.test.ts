@@ -132,7 +132,11 @@ describe("classifyOutcome rules", () => {
   it("calls nothing, or only init, claude_no_output", () => {
     expect(outcomeOf("", 1)).toMatchObject({ code: "claude_no_output", message: "Claude Code printed nothing (exit 1)" });
     expect(outcomeOf(init, 0).code).toBe("claude_no_output");
-    expect(outcomeOf(`${init}\n[paperclip] keepalive`, 143).message).toMatch(/only its start-up event \(exit 143: stopped by SIGTERM\)/);
+    expect(outcomeOf(`${init}\n[paperclip] keepalive`, 143).message).toMatch(/only its start-up event \(exit 143: stopped by SIGTERM\): \[paperclip\] keepalive$/);
+    expect(outcomeOf("sh: 1: claude: not found\n", 127)).toMatchObject({
+      code: "claude_no_output",
+      message: "Claude Code printed no events, only 1 line of text (exit 127): sh: 1: claude: not found",
+    });
   });
 
   it("calls an empty model answer with no result llm_api_error, and content then nothing claude_truncated", () => {

@@ -111,8 +111,16 @@ function withoutResult(summary: RunSummary, exitCode: number | null, stderr: str
   if (summary.emptyResponses > 0) {
     return { code: "llm_api_error", message: `The model API returned an empty response and Claude Code ended without a result${status}` };
   }
-  const what = summary.eventCounts.init > 0 ? "only its start-up event" : "nothing";
-  const detail = stderr.trim() ? `: ${oneLine(lastLine(stderr))}` : "";
+  const textLines = summary.eventCounts.text;
+  const what =
+    summary.eventCounts.init > 0
+      ? "only its start-up event"
+      : textLines > 0
+        ? `no events, only ${textLines} line${textLines === 1 ? "" : "s"} of text`
+        : "nothing";
+  // stderr says why more often than not; so does a first text line (e.g. "sh: claude: not found").
+  const why = lastLine(stderr) || summary.firstTextLine || "";
+  const detail = why ? `: ${oneLine(why)}` : "";
   return { code: "claude_no_output", message: `Claude Code printed ${what}${status}${detail}` };
 }
 

@@ -95,6 +95,8 @@ export interface RunSummary {
   summary: string;
   /** A login URL the CLI printed (never one from tool output). */
   loginUrl: string | null;
+  /** The first non-JSON line, if any (a status line, a shell error): explains a run with no events. */
+  firstTextLine: string | null;
   result: ResultFacts | null;
   apiErrorMessage: ApiErrorMessage | null;
   /** The model produced content (text, thinking or a tool call). */
@@ -132,6 +134,7 @@ export function createSummarizer(): Summarizer {
   const rateLimits: RateLimitNotice[] = [];
   const assistantText: string[] = [];
   let loginUrl: string | null = null;
+  let firstTextLine: string | null = null;
   let apiErrorMessage: ApiErrorMessage | null = null;
   let modelOutputSeen = false;
   let emptyResponses = 0;
@@ -242,6 +245,7 @@ export function createSummarizer(): Summarizer {
         break;
       case "text":
         noteLoginUrl(event.text);
+        if (firstTextLine === null) firstTextLine = event.text.slice(0, 1000);
         break;
       case "diagnostic":
         droppedLines++;
@@ -279,6 +283,7 @@ export function createSummarizer(): Summarizer {
       rateLimits: [...rateLimits],
       summary: resultText ?? assistantText.join("\n\n"),
       loginUrl,
+      firstTextLine,
       result: result ? resultFacts(result) : null,
       apiErrorMessage,
       modelOutputSeen,
