@@ -115,6 +115,11 @@ describe("classifyOutcome rules", () => {
     expect(outcomeOf(apiFailure("Failed to authenticate: out of extra usage", { api_error_status: 401 })).code).toBe("provider_quota");
   });
 
+  it("lets a known non-transient HTTP status win over words in the text", () => {
+    const text = apiFailure('API Error: 400 {"error":{"type":"invalid_request_error","message":"max_tokens: 500 is too large, request timed out"}}', { api_error_status: 400 });
+    expect(outcomeOf(text).code).toBe("claude_error");
+  });
+
   it("recognises a missing model", () => {
     const text = apiFailure("There's an issue with the selected model (claude-nope). It may not exist or you may not have access to it.", { api_error_status: 404, api_error_type: "not_found_error" });
     expect(outcomeOf(text).code).toBe("model_not_found");

@@ -150,8 +150,14 @@ function fromApiFailure(summary: RunSummary, surfaces: string, status: number | 
     return { code: "llm_api_error", message: `The model API returned an empty or malformed response: ${oneLine(firstMatchingLine(surfaces, EMPTY_RESPONSE))}` };
   }
   const effectiveStatus = status ?? lastRetry.lastStatus;
-  const transientStatus = effectiveStatus !== null && (effectiveStatus === 408 || effectiveStatus === 429 || effectiveStatus >= 500);
-  if (transientStatus || TRANSIENT_ERRORS.has(apiError ?? "") || type === "overloaded_error" || type === "rate_limit_error" || TRANSIENT.test(surfaces)) {
+  const isTransientStatus = (code: number): boolean => code === 408 || code === 429 || code >= 500;
+  // A known HTTP status decides; words in the text only count when there is none (a 400 whose
+  // message happens to contain "500" or "timed out" is not an upstream hiccup).
+  const transient =
+    effectiveStatus !== null
+      ? isTransientStatus(effectiveStatus)
+      : TRANSIENT_ERRORS.has(apiError ?? "") || type === "overloaded_error" || type === "rate_limit_error" || TRANSIENT.test(surfaces);
+  if (transient) {
     const retryNotBefore = resetTimeIn(surfaces);
     const retries = lastRetry.count > 0 ? ` after ${lastRetry.count} retr${lastRetry.count === 1 ? "y" : "ies"}` : "";
     return {

@@ -81,6 +81,14 @@ describe("summary text", () => {
     expect(summary.usage.inputTokens).toBe(20);
   });
 
+  it("leaves sub-agent text out of the summary, but counts its model", () => {
+    const text = [
+      assistantLine("m1", "u1", [{ type: "text", text: "Main agent." }]),
+      line({ type: "assistant", message: { id: "m2", model: "claude-haiku-4-5", content: [{ type: "text", text: "Sub-agent notes." }] }, parent_tool_use_id: "toolu_task", uuid: "u2" }),
+    ].join("\n");
+    expect(parseInChunks(text).summary).toMatchObject({ summary: "Main agent.", models: ["claude-opus-5-5", "claude-haiku-4-5"] });
+  });
+
   it("prefers the result text when there is one", () => {
     const text = [assistantLine("m", "u1", [{ type: "text", text: "thinking aloud" }]), line({ type: "result", subtype: "success", is_error: false, result: "final", uuid: "u2" })].join("\n");
     expect(parseInChunks(text).summary.summary).toBe("final");

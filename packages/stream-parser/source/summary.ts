@@ -185,7 +185,9 @@ export function createSummarizer(): Summarizer {
       return;
     }
     if (typeof message.model === "string" && message.model && !models.includes(message.model)) models.push(message.model);
-    assistantText.push(...texts);
+    // The summary is the main agent's: a sub-agent's messages (parent_tool_use_id set) are its
+    // working notes, reported to the main agent through a tool result.
+    if (data.parent_tool_use_id == null) assistantText.push(...texts);
     if (hasOutput) modelOutputSeen = true;
     else if (message.stop_reason == null && numberOr(message.usage?.output_tokens, 0) === 0) emptyResponses++;
     const id = typeof message.id === "string" ? message.id : undefined;
