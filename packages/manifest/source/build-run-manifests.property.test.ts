@@ -147,6 +147,48 @@ describe("buildRunManifests over arbitrary configs and contexts", () => {
     expect(outcomes.refusedBuild).toBeGreaterThan(10);
   });
 
+  it("never fails with anything but a coded error, whatever shape Paperclip's context takes", () => {
+    const contextKey = fc.constantFrom(
+      "taskId",
+      "issueId",
+      "wakeReason",
+      "wakeCommentId",
+      "commentId",
+      "approvalId",
+      "approvalStatus",
+      "issueIds",
+      "paperclipWake",
+      "paperclipTaskMarkdown",
+      "paperclipSessionHandoffMarkdown",
+      "paperclipWorkspace",
+      "paperclipWorkspaces",
+      "paperclipRuntimeServices",
+      "agentHome",
+    );
+    const parsed = parseAdapterConfig({ namespace: "agents", image: "agent:1", workspaceVolumeClaim: "data", serverMountPath: "/" });
+    if (!parsed.ok) throw parsed.error;
+    fc.assert(
+      fc.property(
+        fc.dictionary(contextKey, fc.oneof(fc.anything(), fc.record({ cwd: fc.anything(), comments: fc.anything() })), { maxKeys: 6 }),
+        fc.anything(),
+        (context, sessionParams) => {
+          const run = {
+            runId: "r",
+            agent: { id: "a", companyId: "c" },
+            context,
+            runtime: { sessionParams: sessionParams as Record<string, unknown> },
+          };
+          try {
+            checkManifests(buildRunManifests({ config: parsed.config, run }), []);
+          } catch (error) {
+            if (!(error instanceof ManifestError)) throw error;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("builds successfully for most sensible inputs (the property is not vacuous)", () => {
     let built = 0;
     fc.assert(

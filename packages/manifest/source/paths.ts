@@ -75,3 +75,24 @@ export function dirname(path: string): string {
   const index = path.lastIndexOf("/");
   return index <= 0 ? "/" : path.slice(0, index);
 }
+
+/** Translates server paths for one run: strictly (an error) or leniently (a warning, then left out). */
+export interface PathTranslator {
+  strict(what: string, serverPath: string): TranslatedPath;
+  lenient(what: string, serverPath: string | undefined): string | undefined;
+}
+
+export function pathTranslator(roots: VolumeRoots | undefined, warnings: string[]): PathTranslator {
+  return {
+    strict: (what, serverPath) => translateServerPath(what, serverPath, roots),
+    lenient: (what, serverPath) => {
+      if (serverPath === undefined) return undefined;
+      try {
+        return translateServerPath(what, serverPath, roots).podPath;
+      } catch (error) {
+        warnings.push(`${what} left out: ${(error as Error).message}`);
+        return undefined;
+      }
+    },
+  };
+}

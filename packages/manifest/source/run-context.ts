@@ -1,4 +1,5 @@
 import type { Toleration } from "./config/types.ts";
+import { ManifestError, ManifestErrorCode } from "./errors.ts";
 
 /**
  * What Paperclip tells the adapter about one run: the fields of its `execute(ctx)` argument
@@ -95,4 +96,28 @@ export function resumeSessionId(run: RunContext): string | undefined {
 /** The task this run works on: `taskId`, else `issueId` (what the public adapter labelled). */
 export function taskIdOf(run: RunContext): string | undefined {
   return stringField(run.context, "taskId") ?? stringField(run.context, "issueId");
+}
+
+/** Ids and session must be usable as labels' sources, env values and argv: refuse what cannot be. */
+export function checkRunContext(run: RunContext): void {
+  const problems: string[] = [];
+  const ids: [string, unknown][] = [
+    ["runId", run.runId],
+    ["agent.id", run.agent?.id],
+    ["agent.companyId", run.agent?.companyId],
+  ];
+  for (const [what, value] of ids) {
+    if (typeof value !== "string" || value.trim() === "") problems.push(`${what} is empty`);
+    else if (value.includes("\0")) problems.push(`${what} contains a NUL character`);
+    else if (value.length > 1024) problems.push(`${what} is ${value.length} characters long`);
+  }
+  const sessionId = problems.length === 0 ? resumeSessionId(run) : undefined;
+  if (sessionId?.startsWith("-")) problems.push(`session id ${JSON.stringify(sessionId)} starts with '-' and would read as a flag`);
+  if (sessionId?.includes("\0")) problems.push("the session id contains a NUL character");
+  if (problems.length > 0) {
+    throw new ManifestError(
+      ManifestErrorCode.runContextInvalid,
+      `the run context cannot make a Job: ${problems.join("; ")}. This comes from Paperclip or the runtime, not the agent's config.`,
+    );
+  }
 }

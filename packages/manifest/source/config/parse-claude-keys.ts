@@ -1,3 +1,4 @@
+import { optionalField } from "../optional-field.ts";
 import { normalizeAbsolutePath } from "../paths.ts";
 import {
   DEFAULT_PROMPT_TEMPLATE,
@@ -53,23 +54,20 @@ export function parseClaudeKeys(raw: Record<string, unknown>, issues: IssueList)
     ...(effort === undefined ? {} : { effort }),
     maxTurnsPerRun: readInteger(raw.maxTurnsPerRun, "maxTurnsPerRun", issues, { min: 0 }, "200") ?? 0,
     dangerouslySkipPermissions: readBoolean(raw.dangerouslySkipPermissions, "dangerouslySkipPermissions", issues) ?? true,
-    ...optional("instructionsFilePath", readServerPath(raw.instructionsFilePath, "instructionsFilePath", issues)),
+    ...optionalField("instructionsFilePath", readServerPath(raw.instructionsFilePath, "instructionsFilePath", issues)),
     extraArgs,
     promptTemplate: readText(raw.promptTemplate, "promptTemplate", issues, JSON.stringify(DEFAULT_PROMPT_TEMPLATE)) ??
       DEFAULT_PROMPT_TEMPLATE,
     bootstrapPromptTemplate: readText(raw.bootstrapPromptTemplate, "bootstrapPromptTemplate", issues, '"Read ./README.md first."') ?? "",
-    ...optional("cwd", readServerPath(raw.cwd, "cwd", issues)),
-    ...optional("mcpServers", readMcpServers(raw.mcpServers, issues)),
+    ...optionalField("cwd", readServerPath(raw.cwd, "cwd", issues)),
+    ...optionalField("mcpServers", readMcpServers(raw.mcpServers, issues)),
     enableRtk: readBoolean(raw.enableRtk, "enableRtk", issues) ?? false,
     rtkMaxOutputBytes:
-      readInteger(raw.rtkMaxOutputBytes, "rtkMaxOutputBytes", issues, { min: 1024, max: 10_000_000 }, "50000") ??
+      readInteger(raw.rtkMaxOutputBytes, "rtkMaxOutputBytes", issues, { min: 1000, max: 10_000_000 }, "50000") ??
       DEFAULT_RTK_MAX_OUTPUT_BYTES,
   };
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
 
 /** One CLI word: no whitespace or control characters (it becomes a single argv entry). */
 function readToken(value: unknown, path: string, issues: IssueList, example: string): string | undefined {

@@ -104,7 +104,7 @@ const sensibleRawConfig = fc.record(
     bootstrapPromptTemplate: anyText,
     mcpServers: fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.record({ type: fc.constant("http"), url: fc.webUrl() }), { maxKeys: 2 }),
     enableRtk: fc.boolean(),
-    rtkMaxOutputBytes: fc.integer({ min: 1024, max: 200_000 }),
+    rtkMaxOutputBytes: fc.integer({ min: 1000, max: 200_000 }),
     namespace: fc.constantFrom("agents", "paperclip"),
     image: fc.constantFrom("ghcr.io/acme/agent:1", `agent@sha256:${"a".repeat(64)}`),
     imagePullPolicy: fc.constantFrom("Always", "IfNotPresent", "Never"),
