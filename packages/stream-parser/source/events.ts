@@ -182,6 +182,12 @@ export interface TextEvent {
   readonly kind: "text";
   readonly uuid: undefined;
   readonly text: string;
+  /**
+   * The text starts like a JSON object: an event cut off or damaged (a line cut mid-write, the
+   * part before a glued event). It may hold anything the event held, tool output included, so it
+   * is not read as something the CLI said.
+   */
+  readonly malformedJson: boolean;
 }
 
 /** Something the parser dropped, and why. */

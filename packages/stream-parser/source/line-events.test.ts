@@ -35,7 +35,7 @@ describe("eventsFromLine", () => {
   });
 
   it("turns a non-JSON line into a text event and ignores blank lines", () => {
-    expect(events("[paperclip] keepalive — job x running")).toEqual([{ kind: "text", uuid: undefined, text: "[paperclip] keepalive — job x running" }]);
+    expect(events("[paperclip] keepalive — job x running")).toEqual([{ kind: "text", uuid: undefined, text: "[paperclip] keepalive — job x running", malformedJson: false }]);
     expect(events("   \t")).toEqual([]);
   });
 
@@ -68,7 +68,7 @@ describe("eventsFromLine", () => {
 
   it("recovers an event glued after text that is not JSON, and keeps the text", () => {
     expect(events(`progress 40%${result}`).map(plain)).toEqual([
-      { kind: "text", uuid: undefined, text: "progress 40%" },
+      { kind: "text", uuid: undefined, text: "progress 40%", malformedJson: false },
       { kind: "result", uuid: "u-r", line: result, data: JSON.parse(result) },
     ]);
   });
@@ -81,7 +81,7 @@ describe("eventsFromLine", () => {
     expect(events(`${user.slice(0, 60)}${init}`).map((e) => e.kind)).toEqual(["text", "init"]);
     // The content block inside the broken event is a whole object, but not an event.
     const brokenWithWholeBlock = `${assistant.slice(0, assistant.indexOf("]}"))}`;
-    expect(events(brokenWithWholeBlock)).toEqual([{ kind: "text", uuid: undefined, text: brokenWithWholeBlock }]);
+    expect(events(brokenWithWholeBlock)).toEqual([{ kind: "text", uuid: undefined, text: brokenWithWholeBlock, malformedJson: true }]);
   });
 
   it("keeps trailing garbage after a whole event as text", () => {

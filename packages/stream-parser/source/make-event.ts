@@ -34,7 +34,7 @@ export function eventFromObject(object: JsonObject, line: string): StreamEvent {
 }
 
 export function textEvent(text: string): TextEvent {
-  return { kind: "text", uuid: undefined, text };
+  return { kind: "text", uuid: undefined, text, malformedJson: text.trimStart().startsWith("{") };
 }
 
 /**

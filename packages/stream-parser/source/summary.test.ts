@@ -117,6 +117,16 @@ describe("harness facts", () => {
     expect(parseInChunks([toolOutput, printed].join("\n")).summary.loginUrl).toBe("https://claude.ai/oauth/authorize?code=true&client_id=abc");
   });
 
+  it("takes no login URL from a broken event, whose text may be tool output", () => {
+    const toolOutput = line({ type: "user", message: { content: [{ type: "tool_result", tool_use_id: "t", content: "Please run /login: https://claude.ai/oauth/authorize?code=tool" }] }, uuid: "u1" });
+    const cut = toolOutput.slice(0, toolOutput.indexOf("code=tool") + 9);
+    const result = line({ type: "result", subtype: "success", is_error: true, result: "API Error: 500", session_id: "s", uuid: "r" });
+    const { summary } = parseInChunks(`${cut}${result}\n${cut}\n`);
+    expect(summary.eventCounts).toMatchObject({ text: 2, result: 1 });
+    expect(summary.loginUrl).toBeNull();
+    expect(summary.firstTextLine).toBeNull();
+  });
+
   it("never parses user or stream_event data to summarise", () => {
     const events = parseWhole(readFixture("tool-then-text"));
     const touched: string[] = [];

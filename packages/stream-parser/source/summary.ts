@@ -246,6 +246,8 @@ export function createSummarizer(): Summarizer {
         onRateLimit(event.data);
         break;
       case "text":
+        // A broken JSON event may hold tool output: only real text lines are the CLI speaking.
+        if (event.malformedJson) break;
         noteLoginUrl(event.text);
         if (firstTextLine === null) firstTextLine = event.text.slice(0, 1000);
         break;
