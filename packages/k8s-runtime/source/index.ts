@@ -18,3 +18,8 @@ export { type Admission, type AdmissionPolicy, type BlockReason, decideAdmission
 export { hashLine, ResumeAligner } from "./logs/resume-aligner.ts";
 export { type AgentLock, AgentLockBusyError, type AgentLockOptions, acquireAgentLock, agentLockName } from "./exclusivity/agent-lock.ts";
 export { newOwnerId, OwnerHeartbeat, ownerLastSeenFrom, ownerLeaseName } from "./exclusivity/owner-heartbeat.ts";
+export { type CleanupOptions, type CleanupOutcome, cleanupRun, waitForJobGone } from "./run/cleanup-run.ts";
+export { type CreatedJob, type LaunchOptions, type LaunchResult, launchRun } from "./run/launch-run.ts";
+export { acquireNamespaceWatches, MANAGED_SELECTOR, type NamespaceWatches } from "./run/namespace-watches.ts";
+export { RunError } from "./run/run-errors.ts";
+export { waitForWatch } from "./run/wait-for.ts";

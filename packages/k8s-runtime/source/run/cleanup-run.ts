@@ -1,0 +1,69 @@
+import type { JobLike } from "../kube-objects.ts";
+import { KubeApiError } from "../kube/kube-api-error.ts";
+import type { KubeClient } from "../kube/kube-client.ts";
+import type { SharedWatch } from "../kube/shared-watch.ts";
+import { waitForWatch } from "./wait-for.ts";
+
+export interface CleanupOptions {
+  client: KubeClient;
+  namespace: string;
+  jobName: string;
+  jobUid: string;
+  secretNames: readonly string[];
+  /** The namespace's shared Job watch: how we learn the Job (and so its pods) is gone. */
+  jobs: SharedWatch<JobLike>;
+  /** Keep the Job (and its finished pod) for inspection; the Secrets go regardless. */
+  retainJob?: boolean;
+  /** How long to wait for the pods to be gone before leaving the rest to the garbage collector and TTL. */
+  waitMs?: number;
+}
+
+export type CleanupOutcome = "gone" | "retained" | "still-terminating" | "already-gone";
+
+/**
+ * Pods, then Job, then Secrets. A Foreground delete makes the API server remove the Job's
+ * pods before the Job itself, so "the Job is gone" means "no pod of it is left"; only then
+ * do the Secrets go (a pod still starting must not meet a missing Secret). The
+ * propagationPolicy is always explicit: the batch/v1 default orphans the pods.
+ */
+export async function cleanupRun(options: CleanupOptions): Promise<CleanupOutcome> {
+  const { client, namespace, jobName, jobUid } = options;
+  let outcome: CleanupOutcome = "gone";
+  if (options.retainJob) {
+    outcome = "retained";
+  } else {
+    try {
+      await client.request({
+        method: "DELETE",
+        path: `/apis/batch/v1/namespaces/${namespace}/jobs/${jobName}`,
+        body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Foreground", preconditions: { uid: jobUid } },
+      });
+    } catch (error) {
+      if (!(error instanceof KubeApiError && (error.isNotFound || error.isConflict))) throw error;
+      outcome = "already-gone";
+    }
+    const gone = await waitForJobGone(options.jobs, namespace, jobName, jobUid, options.waitMs ?? 90_000);
+    if (!gone) outcome = "still-terminating";
+  }
+  if (outcome !== "still-terminating") {
+    await Promise.all(
+      options.secretNames.map((name) =>
+        client.request({ method: "DELETE", path: `/api/v1/namespaces/${namespace}/secrets/${name}` }).catch((error: unknown) => {
+          if (!(error instanceof KubeApiError && error.isNotFound)) throw error;
+        }),
+      ),
+    );
+  }
+  return outcome;
+}
+
+/** True once no Job with this name and UID is left (false when `waitMs` runs out first). */
+export async function waitForJobGone(jobs: SharedWatch<JobLike>, namespace: string, name: string, uid: string, waitMs: number): Promise<boolean> {
+  const timeout = AbortSignal.timeout(waitMs);
+  try {
+    await waitForWatch(jobs, (list) => (list().some((job) => job.metadata?.namespace === namespace && job.metadata?.name === name && job.metadata?.uid === uid) ? undefined : true), timeout);
+    return true;
+  } catch {
+    return false;
+  }
+}
