@@ -103,6 +103,20 @@ describe("classifyOutcome rules", () => {
     expect(outcomeOf(text)).toMatchObject({ code: "provider_quota", errorFamily: "provider_quota", retryNotBefore: "2030-01-01T00:00:00.000Z" });
   });
 
+  it("only a refusal in the latest rate-limit notice, without overage taking over, means a quota", () => {
+    const notice = (status: string, overageStatus?: string) =>
+      line({ type: "rate_limit_event", rate_limit_info: { status, resetsAt: 1893456000, rateLimitType: "five_hour", ...(overageStatus ? { overageStatus } : {}) }, uuid: `rl-${status}-${overageStatus}` });
+    const failure = apiFailure("API Error: 500 Internal server error", { api_error_status: 500 });
+    expect(outcomeOf([init, notice("rejected"), notice("allowed"), failure].join("\n")).code).toBe("claude_transient_upstream");
+    expect(outcomeOf([init, notice("rejected", "allowed"), failure].join("\n")).code).toBe("claude_transient_upstream");
+    expect(outcomeOf([init, notice("rejected", "rejected"), failure].join("\n")).code).toBe("provider_quota");
+  });
+
+  it("notes a non-zero exit after a successful result, and still calls it a success", () => {
+    const success = line({ type: "result", subtype: "success", is_error: false, num_turns: 2, total_cost_usd: 0.5, result: "done", uuid: "r" });
+    expect(outcomeOf(success, 137)).toEqual({ code: "success", message: "Claude Code finished (2 turns, $0.5000, then exit 137)" });
+  });
+
   it("reads the reset time older CLIs put after a bar", () => {
     expect(outcomeOf(apiFailure("Claude AI usage limit reached|1893456000"))).toMatchObject({ code: "provider_quota", retryNotBefore: "2030-01-01T00:00:00.000Z" });
   });

@@ -74,6 +74,8 @@ function fromResult(summary: RunSummary, exitCode: number | null, stderr: string
     const facts = [
       summary.numTurns === null ? "" : `${summary.numTurns} turn${summary.numTurns === 1 ? "" : "s"}`,
       summary.costUsd === null ? "" : `$${summary.costUsd.toFixed(4)}`,
+      // The work is done; a non-zero status after it (a kill during shutdown) is worth a note.
+      exitCode === null || exitCode === 0 ? "" : `then exit ${exitCode}`,
     ].filter(Boolean);
     return { code: "success", message: `Claude Code finished${facts.length ? ` (${facts.join(", ")})` : ""}` };
   }
@@ -180,12 +182,15 @@ function auth(surfaces: string, loginUrl: string | null): Outcome {
   };
 }
 
+/**
+ * The latest rate-limit notice, when it says requests are being refused and overage is not
+ * taking over. An earlier refusal the run got past says nothing about how it ended.
+ */
 function lastRejectedRateLimit(summary: RunSummary): { resetsAt: string | null } | undefined {
-  for (let i = summary.rateLimits.length - 1; i >= 0; i--) {
-    const notice = summary.rateLimits[i]!;
-    if (notice.status === "rejected" || notice.status === "exceeded") return notice;
-  }
-  return undefined;
+  const last = summary.rateLimits[summary.rateLimits.length - 1];
+  if (!last || (last.status !== "rejected" && last.status !== "exceeded")) return undefined;
+  if (last.overageStatus === "allowed" || last.overageStatus === "allowed_warning") return undefined;
+  return last;
 }
 
 /** An absolute reset time in harness text: `...|<unix seconds>` (older CLIs) or an ISO 8601 time. */
