@@ -98,7 +98,9 @@ function reduceHeadAndTail(input: string, text: string, bytesBefore: number, opt
 
   const candidates: number[] = [];
   for (let index = 0; index < total; index += 1) if (isImportantLine(lines[index]!)) candidates.push(index);
-  const important = pickImportant(lines, candidates, Math.floor(available / 2));
+  // Error lines come first (in an error storm they are the content), but head and tail keep
+  // at least a quarter: the command's start and its summary line orient the reader.
+  const important = pickImportant(lines, candidates, Math.floor(available * 0.75));
 
   const rest = available - important.used;
   const headBudget = Math.floor(rest * 0.4);

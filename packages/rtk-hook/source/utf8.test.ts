@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { utf8ByteLength, utf8Prefix, utf8Suffix } from "./utf8.ts";
+import { countUtf8Bytes, utf8ByteLength, utf8Prefix, utf8Suffix } from "./utf8.ts";
 
 const encoder = new TextEncoder();
 const unicode = fc.string({ unit: "grapheme", maxLength: 200 });
@@ -13,6 +13,7 @@ describe("utf8ByteLength", () => {
     fc.assert(
       fc.property(anyUtf16, (text) => {
         expect(utf8ByteLength(text)).toBe(encoder.encode(text).length);
+        expect(countUtf8Bytes(text)).toBe(encoder.encode(text).length);
       }),
     );
   });

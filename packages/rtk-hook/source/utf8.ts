@@ -1,8 +1,17 @@
 // Byte arithmetic on JS strings without encoding them: the budget is in UTF-8 bytes (what
 // the API bills and what Claude Code measures), and a cut must never split a character.
 
+// Node's native count when there is one (no copy, several times faster on large outputs); the
+// loop below gives the same answer anywhere else.
+const nativeByteLength = (globalThis as { Buffer?: { byteLength(text: string, encoding: "utf8"): number } }).Buffer?.byteLength;
+
 /** UTF-8 length of a string. A lone surrogate counts 3 bytes, as TextEncoder writes U+FFFD for it. */
 export function utf8ByteLength(text: string): number {
+  return nativeByteLength ? nativeByteLength(text, "utf8") : countUtf8Bytes(text);
+}
+
+/** The portable count (exported for the property test that pins it to TextEncoder). */
+export function countUtf8Bytes(text: string): number {
   let bytes = 0;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
