@@ -4,7 +4,7 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { describe, expect, it } from "vitest";
 import { buildRunManifests, type RunManifests } from "./build-run-manifests.ts";
 import { parseAdapterConfig } from "./config/parse-adapter-config.ts";
-import { MAX_ENV_STRING_BYTES, utf8Length } from "./env/env-size.ts";
+import { MAX_ENV_STRING_BYTES, MAX_ENV_TOTAL_BYTES, utf8Length } from "./env/env-size.ts";
 import { ManifestError, ManifestErrorCode } from "./errors.ts";
 import { isDns1123Label, isDns1123Subdomain, isEnvVarName, isLabelValue, isQualifiedName, isSecretKey } from "./k8s-formats.ts";
 import { MAX_SECRET_BYTES } from "./secret.ts";
@@ -58,6 +58,7 @@ function checkManifests(manifests: RunManifests, credentials: readonly string[])
 
   const [container] = pod.containers;
   const envNames = new Set<string>();
+  let envTotal = 0;
   for (const arg of [...container.command, ...container.args]) expect(arg.includes("\0")).toBe(false);
   for (const entry of container.env) {
     expect(isEnvVarName(entry.name), `env name ${entry.name}`).toBe(true);
@@ -75,8 +76,11 @@ function checkManifests(manifests: RunManifests, credentials: readonly string[])
     if (value !== undefined) {
       expect(value.includes("\0"), `NUL in ${entry.name}`).toBe(false);
       expect(utf8Length(`${entry.name}=${value}`) + 1).toBeLessThanOrEqual(MAX_ENV_STRING_BYTES);
+      envTotal += utf8Length(`${entry.name}=${value}`) + 1;
     }
   }
+
+  expect(envTotal).toBeLessThanOrEqual(MAX_ENV_TOTAL_BYTES);
 
   // What the process receives: the kubelet-expanded args are claude's argv exactly.
   expect([...container.command, ...container.args].map((part) => kubeletExpand(part)).slice(4)).toEqual(manifests.claudeArgv);

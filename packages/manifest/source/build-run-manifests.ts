@@ -126,6 +126,9 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     crossNamespace: placement.crossNamespace,
   });
   warnings.push(...layered.warnings);
+  if (!layered.env.some((entry) => entry.name === "PAPERCLIP_API_URL")) {
+    warnings.push("PAPERCLIP_API_URL is not set: the agent cannot call Paperclip (pass paperclipApiUrl or set env.PAPERCLIP_API_URL)");
+  }
 
   const secret = buildRunSecret({
     name: names.secret,

@@ -92,3 +92,31 @@ describe("inheritance rules", () => {
     expect(isSensitiveEnv("PLAIN", `${"://a".repeat(30_000)}@`)).toBe(true);
   });
 });
+
+describe("layerEnv total size", () => {
+  const big = (char: string) => char.repeat(120_000);
+
+  it("sheds run-derived JSON, largest first, to keep the whole environment under the exec limit", () => {
+    const runEnv = new Map([
+      ["PAPERCLIP_WAKE_PAYLOAD_JSON", big("w")],
+      ["PAPERCLIP_WORKSPACES_JSON", "s".repeat(120_100)],
+    ]);
+    // 7 x 120 KB of config env + two 120 KB run JSON values: over 1 MiB until one JSON goes.
+    const config = { env: Object.fromEntries(Array.from({ length: 7 }, (_, index) => [`BLOB_${index}`, big("b")])), inheritEnv: [] };
+    const result = layerEnv(input({ runEnv, config }));
+    const names = result.env.map((entry) => entry.name);
+    expect(names).not.toContain("PAPERCLIP_WORKSPACES_JSON");
+    expect(names).toContain("PAPERCLIP_WAKE_PAYLOAD_JSON");
+    expect(result.env.find((entry) => entry.name === "PAPERCLIP_ENV_SHED_JSON")).toEqual({
+      name: "PAPERCLIP_ENV_SHED_JSON",
+      value: JSON.stringify({ PAPERCLIP_WORKSPACES_JSON: 120_100 }),
+    });
+  });
+
+  it("refuses when shedding is not enough, naming the largest variables", () => {
+    const config = { env: Object.fromEntries(Array.from({ length: 9 }, (_, index) => [`BLOB_${index}`, big("b")])), inheritEnv: [] };
+    expect(() => layerEnv(input({ config }))).toThrow(
+      expect.objectContaining({ code: ManifestErrorCode.envTooLarge, message: expect.stringContaining("config env.BLOB_0 120008 bytes") }),
+    );
+  });
+});

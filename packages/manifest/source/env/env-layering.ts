@@ -2,7 +2,7 @@ import type { AdapterConfig } from "../config/types.ts";
 import { ManifestError, ManifestErrorCode } from "../errors.ts";
 import { isEnvVarName } from "../k8s-formats.ts";
 import type { InheritedEnvVar } from "../run-context.ts";
-import { envStringFits, MAX_ENV_STRING_BYTES, utf8Length } from "./env-size.ts";
+import { envStringBytes, envStringFits, MAX_ENV_STRING_BYTES, MAX_ENV_TOTAL_BYTES, utf8Length } from "./env-size.ts";
 import { isHostOnlyEnvName, isInheritableEnvName } from "./inheritance.ts";
 import { escapeKubeletExpansion } from "./kubelet-escape.ts";
 import { RUN_IDENTITY_ENV, SHEDDABLE_RUN_ENV } from "./run-env.ts";
@@ -100,6 +100,7 @@ export function layerEnv(input: EnvLayeringInput): LayeredEnv {
         "Put large content in a file on the shared volume and pass its path instead.",
     );
   }
+  shedToFitTotal(entries, shed, warnings);
   if (Object.keys(shed).length > 0) entries.set("PAPERCLIP_ENV_SHED_JSON", { from: "run", value: JSON.stringify(shed) });
 
   const env: PodEnvVar[] = [];
@@ -113,4 +114,38 @@ export function layerEnv(input: EnvLayeringInput): LayeredEnv {
     } else env.push({ name, value: escapeKubeletExpansion(entry.value) });
   }
   return { env, secretData, warnings };
+}
+
+/**
+ * Keeps the literal environment within its share of the exec limit: sheds run-derived JSON,
+ * largest first, and refuses when that is not enough (naming the largest variables).
+ */
+function shedToFitTotal(entries: Map<string, Entry>, shed: Record<string, number>, warnings: string[]): void {
+  const literalBytes = (name: string, entry: Entry) => ("value" in entry ? envStringBytes(name, entry.value) : 0);
+  let total = 0;
+  for (const [name, entry] of entries) total += literalBytes(name, entry);
+  if (total <= MAX_ENV_TOTAL_BYTES) return;
+  const sheddable = [...entries]
+    .filter(([name, entry]) => entry.from === "run" && SHEDDABLE_RUN_ENV.has(name) && "value" in entry)
+    .sort(([nameA, a], [nameB, b]) => literalBytes(nameB, b) - literalBytes(nameA, a));
+  for (const [name, entry] of sheddable) {
+    if (total <= MAX_ENV_TOTAL_BYTES) return;
+    total -= literalBytes(name, entry);
+    entries.delete(name);
+    // Like the per-string shedding: the size of the value that was left out.
+    shed[name] = "value" in entry ? utf8Length(entry.value) : 0;
+    warnings.push(`${name} (${shed[name]} bytes) was left out: the environment as a whole must stay under ${MAX_ENV_TOTAL_BYTES} bytes`);
+  }
+  if (total <= MAX_ENV_TOTAL_BYTES) return;
+  const largest = [...entries]
+    .map(([name, entry]) => ({ from: entry.from, bytes: literalBytes(name, entry) }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 3)
+    .map((item) => `${item.from} ${item.bytes} bytes`)
+    .join(", ");
+  throw new ManifestError(
+    ManifestErrorCode.envTooLarge,
+    `the container's environment would be ${total} bytes; it must stay under ${MAX_ENV_TOTAL_BYTES} bytes or exec fails with E2BIG ` +
+      `(largest: ${largest}). Put large content in files on the shared volume and pass their paths instead.`,
+  );
 }
