@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { invalidImageReason, lookupImage, parseImageCatalog } from "./image-catalog.ts";
 
 describe("invalidImageReason", () => {
-  it.each(["busybox", "busybox:1.36", "docker.io/library/node:24-slim", "localhost:5000/a/b:c", "ghcr.io/org/img@sha256:" + "a".repeat(64)])(
+  it.each(["busybox", "busybox:1.36", "docker.io/library/node:24-slim", "localhost:5000/a/b:c", `ghcr.io/org/img@sha256:${"a".repeat(64)}`])(
     "accepts %s",
     (reference) => expect(invalidImageReason(reference)).toBeUndefined(),
   );

@@ -4,7 +4,7 @@ import { type ApiClient, isConflict, isNotFound } from "./api-client.ts";
 import type { ContainerLog } from "./container-log.ts";
 import { CreateContainerError, planContainer } from "./container-plan.ts";
 import { type RunningContainer, startContainer } from "./container-process.ts";
-import { ContainerConfigError, resolveEnv } from "./env.ts";
+import { type ContainerConfigError, resolveEnv } from "./env.ts";
 import type { NodeFacts } from "./field-ref.ts";
 import { type ImageCatalog, lookupImage } from "./image-catalog.ts";
 import type { MemoryCgroups } from "./memory-cgroup.ts";

@@ -63,8 +63,8 @@ describe("planMounts", () => {
       readOnly: true,
       kind: "unknown",
     });
-    const escape = podWith({ volumeMounts: [{ name: "work", mountPath: "/x", subPath: "../../etc" }] });
-    expect(() => planMounts(escape.pod, escape.container, paths)).toThrow(/must be a relative path inside the volume/);
+    const escaping = podWith({ volumeMounts: [{ name: "work", mountPath: "/x", subPath: "../../etc" }] });
+    expect(() => planMounts(escaping.pod, escaping.container, paths)).toThrow(/must be a relative path inside the volume/);
   });
 
   it("names an unknown volume", () => {
