@@ -23,3 +23,5 @@ export { type CreatedJob, type LaunchOptions, type LaunchResult, launchRun } fro
 export { acquireNamespaceWatches, MANAGED_SELECTOR, type NamespaceWatches } from "./run/namespace-watches.ts";
 export { RunError } from "./run/run-errors.ts";
 export { waitForWatch } from "./run/wait-for.ts";
+export { type FollowLogOptions, type FollowLogReport, followContainerLog } from "./logs/follow-container-log.ts";
+export { LineBuffer } from "./logs/line-buffer.ts";
