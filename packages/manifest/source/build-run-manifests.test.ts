@@ -324,6 +324,31 @@ describe("buildRunManifests: paths from the server", () => {
   });
 });
 
+describe("buildRunManifests: inherited Secret volumes", () => {
+  const secretVolumes = [
+    { secretName: "github-token", mountPath: "/var/run/github", items: [{ key: "token", path: "token" }], optional: false },
+    { secretName: "github-token", mountPath: "/var/run/github/nested" },
+    { secretName: "other", mountPath: "/var/run/other" },
+  ];
+
+  it("inherits only the named ones, keeping items and optional, and never two on one path", () => {
+    const manifests = buildRunManifests(buildInput({ selfPod: selfPod({ secretVolumes }) }, { inheritSecretVolumes: ["github-token"] }));
+    const pod = manifests.job.spec.template.spec;
+    expect(pod.volumes).toContainEqual({
+      name: "inherited-0",
+      secret: { secretName: "github-token", items: [{ key: "token", path: "token" }], optional: false },
+    });
+    expect(pod.volumes.filter((volume) => "secret" in volume && volume.secret.secretName !== manifests.names.secret)).toHaveLength(1);
+    expect(container(manifests).volumeMounts).toContainEqual({ name: "inherited-0", mountPath: "/var/run/github", readOnly: true });
+    expect(manifests.warnings.join("\n")).toMatch(/\/var\/run\/github\/nested collides with another mount/);
+  });
+
+  it("inherits none by default", () => {
+    const pod = buildRunManifests(buildInput({ selfPod: selfPod({ secretVolumes }) })).job.spec.template.spec;
+    expect(pod.volumes.map((volume) => volume.name)).toEqual(["run", "data"]);
+  });
+});
+
 describe("buildRunManifests: run context checks", () => {
   it("refuses a run without ids, as a run-context error (not the agent's config)", () => {
     const run = runContext({ runId: " " });

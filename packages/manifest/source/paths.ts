@@ -71,6 +71,11 @@ export function joinPath(base: string, relative: string): string {
   return base === "/" ? `/${relative}` : `${base}/${relative}`;
 }
 
+/** Whether one (normalised) path is the other or lies inside it. */
+export function pathsOverlap(a: string, b: string): boolean {
+  return a === b || b.startsWith(joinPath(a, "")) || a.startsWith(joinPath(b, ""));
+}
+
 export function dirname(path: string): string {
   const index = path.lastIndexOf("/");
   return index <= 0 ? "/" : path.slice(0, index);

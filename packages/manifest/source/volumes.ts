@@ -1,6 +1,6 @@
 import { ManifestError, ManifestErrorCode } from "./errors.ts";
 import type { Volume, VolumeMount } from "./job.ts";
-import { joinPath, normalizeAbsolutePath, translateServerPath, type VolumeRoots } from "./paths.ts";
+import { normalizeAbsolutePath, pathsOverlap, translateServerPath, type VolumeRoots } from "./paths.ts";
 import type { InheritedSecretVolume, RunSkill } from "./run-context.ts";
 import { RUN_FILES_DIR, SKILLS_DIR } from "./run-files.ts";
 
@@ -71,17 +71,20 @@ export function planVolumes(input: VolumePlanInput): VolumePlan {
     });
   }
 
-  const ours = [RUN_FILES_DIR, SKILLS_DIR, input.workspaceMountPath];
+  // Mount paths taken so far: two mounts on one path are rejected by the API server, and a
+  // mount inside another would shadow or be shadowed.
+  const taken = [RUN_FILES_DIR, SKILLS_DIR, input.workspaceMountPath];
   input.inheritedSecretVolumes.forEach((source, index) => {
     const mountPath = normalizeAbsolutePath(source.mountPath);
     if (input.crossNamespace) {
       warnings.push(`Secret volume ${source.secretName} was not inherited: it lives in the server's namespace, not the Job's`);
       return;
     }
-    if (mountPath === undefined || ours.some((path) => overlaps(path, mountPath))) {
-      warnings.push(`Secret volume ${source.secretName} was not inherited: its mount path ${source.mountPath} collides with the adapter's`);
+    if (mountPath === undefined || taken.some((path) => pathsOverlap(path, mountPath))) {
+      warnings.push(`Secret volume ${source.secretName} was not inherited: its mount path ${source.mountPath} collides with another mount`);
       return;
     }
+    taken.push(mountPath);
     const name = `inherited-${index}`;
     volumes.push({
       name,
@@ -98,6 +101,3 @@ export function planVolumes(input: VolumePlanInput): VolumePlan {
   return { volumes, mounts, warnings };
 }
 
-function overlaps(a: string, b: string): boolean {
-  return a === b || b.startsWith(joinPath(a, "")) || a.startsWith(joinPath(b, ""));
-}

@@ -151,6 +151,8 @@ describe("parseAdapterConfig rejects wrong input with a precise issue", () => {
   it("rejects relative paths, bad env names and unresolved secret references", () => {
     expect(issuesOf({ instructionsFilePath: "AGENTS.md" })[0]!.path).toBe("instructionsFilePath");
     expect(issuesOf({ workspaceMountPath: "/etc" })[0]!.path).toBe("workspaceMountPath");
+    expect(issuesOf({ workspaceMountPath: "/var/run" })[0]!.expected).toMatch(/not around \/var\/run\/claude-k8s/);
+    expect(issuesOf({ workspaceMountPath: "/var/run/claude-k8s/data" })[0]!.path).toBe("workspaceMountPath");
     expect(issuesOf({ env: { "1BAD": "x" } })[0]!.path).toBe("env.1BAD");
     expect(issuesOf({ env: { TOKEN: { type: "secret_ref", secretId: "s1" } } })[0]!.expected).toMatch(/resolved value/);
     expect(issuesOf({ env: { NESTED: { a: 1 } } })[0]!.path).toBe("env.NESTED");

@@ -1,5 +1,6 @@
 import { isDns1123Subdomain } from "../k8s-formats.ts";
-import { normalizeAbsolutePath } from "../paths.ts";
+import { normalizeAbsolutePath, pathsOverlap } from "../paths.ts";
+import { RUN_FILES_DIR, SKILLS_DIR } from "../run-files.ts";
 import { DEFAULT_WORKSPACE_MOUNT_PATH } from "./defaults.ts";
 import { readServerPath } from "./parse-claude-keys.ts";
 import { parseInheritEnv } from "./parse-env-keys.ts";
@@ -11,8 +12,8 @@ type StorageKeys = Pick<
   "workspaceVolumeClaim" | "workspaceMountPath" | "serverMountPath" | "inheritEnv" | "inheritSecretVolumes"
 >;
 
-/** Mount paths the pod needs for itself; the shared volume may not cover them. */
-const FORBIDDEN_MOUNT_ROOTS = ["/", "/bin", "/dev", "/etc", "/lib", "/proc", "/sbin", "/sys", "/usr", "/var/run/claude-k8s"];
+/** System directories the shared volume may not replace. */
+const SYSTEM_DIRECTORIES = ["/", "/bin", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var", "/run", "/var/run", "/tmp"];
 
 export function parseStorageKeys(raw: Record<string, unknown>, issues: IssueList): StorageKeys {
   const claim = readString(raw.workspaceVolumeClaim, "workspaceVolumeClaim", issues, '"paperclip-data"');
@@ -40,8 +41,15 @@ function readMountPath(value: unknown, path: string, issues: IssueList): string 
   if (text === undefined) return undefined;
   const normalized = normalizeAbsolutePath(text);
   if (normalized === undefined) return issues.add(path, "an absolute path", value, '"/paperclip"');
-  if (FORBIDDEN_MOUNT_ROOTS.includes(normalized) || normalized.includes(":")) {
-    return issues.add(path, "a dedicated directory (not a system directory, no ':')", value, '"/paperclip"');
+  // The run's own files are mounted there; the volume may neither hide them nor sit inside them.
+  const ours = [RUN_FILES_DIR, SKILLS_DIR].some((dir) => pathsOverlap(dir, normalized));
+  if (SYSTEM_DIRECTORIES.includes(normalized) || ours || normalized.includes(":")) {
+    return issues.add(
+      path,
+      `a dedicated directory (not a system directory, not around ${RUN_FILES_DIR}, no ':')`,
+      value,
+      '"/paperclip"',
+    );
   }
   return normalized;
 }
