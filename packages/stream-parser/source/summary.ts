@@ -14,6 +14,7 @@ import type {
   UsageData,
 } from "./events.ts";
 import { findLoginUrl } from "./login-url.ts";
+import { TextKeeper } from "./text-keeper.ts";
 
 export interface TokenUsage {
   inputTokens: number;
@@ -91,7 +92,10 @@ export interface RunSummary {
   rateLimitEventCount: number;
   /** The most recent rate-limit notices, oldest first (at most 32). */
   rateLimits: RateLimitNotice[];
-  /** The result text, else all assistant text of the run. */
+  /**
+   * The result text, else all assistant text of the main agent, joined by blank lines (beyond
+   * 512 Ki characters: the first and last 256 Ki, with a note of what was left out between).
+   */
   summary: string;
   /** A login URL the CLI printed (never one from tool output). */
   loginUrl: string | null;
@@ -132,7 +136,7 @@ export function createSummarizer(): Summarizer {
   const apiRetries: ApiRetries = { count: 0, lastStatus: null, lastError: null };
   let rateLimitEventCount = 0;
   const rateLimits: RateLimitNotice[] = [];
-  const assistantText: string[] = [];
+  const assistantText = new TextKeeper();
   let loginUrl: string | null = null;
   let firstTextLine: string | null = null;
   let apiErrorMessage: ApiErrorMessage | null = null;
@@ -187,7 +191,7 @@ export function createSummarizer(): Summarizer {
     if (typeof message.model === "string" && message.model && !models.includes(message.model)) models.push(message.model);
     // The summary is the main agent's: a sub-agent's messages (parent_tool_use_id set) are its
     // working notes, reported to the main agent through a tool result.
-    if (data.parent_tool_use_id == null) assistantText.push(...texts);
+    if (data.parent_tool_use_id == null) for (const text of texts) assistantText.add(text);
     if (hasOutput) modelOutputSeen = true;
     else if (message.stop_reason == null && numberOr(message.usage?.output_tokens, 0) === 0) emptyResponses++;
     const id = typeof message.id === "string" ? message.id : undefined;
@@ -285,7 +289,7 @@ export function createSummarizer(): Summarizer {
       apiRetries: { ...apiRetries },
       rateLimitEventCount,
       rateLimits: [...rateLimits],
-      summary: resultText ?? assistantText.join("\n\n"),
+      summary: resultText ?? assistantText.text(),
       loginUrl,
       firstTextLine,
       result: result ? resultFacts(result) : null,
