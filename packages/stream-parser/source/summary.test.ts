@@ -89,6 +89,17 @@ describe("summary text", () => {
     expect(parseInChunks(text).summary).toMatchObject({ summary: "Main agent.", models: ["claude-opus-5-5", "claude-haiku-4-5"] });
   });
 
+  it("takes usage from the result's per-model figures when it has no usage object", () => {
+    const text = line({ type: "result", subtype: "success", is_error: false, uuid: "r", modelUsage: { a: { inputTokens: 1, outputTokens: 2, cacheReadInputTokens: 3, cacheCreationInputTokens: 4, costUSD: 0.5 }, b: { inputTokens: 10 } } });
+    expect(parseInChunks(text).summary).toMatchObject({ usageSource: "result", usage: { inputTokens: 11, outputTokens: 2, cacheReadInputTokens: 3, cacheCreationInputTokens: 4 } });
+  });
+
+  it("counts a server tool call or redacted thinking as model output", () => {
+    const text = assistantLine("m", "u1", [{ type: "server_tool_use", id: "s1", name: "web_search", input: {} }]);
+    expect(parseInChunks(text).summary.modelOutputSeen).toBe(true);
+    expect(parseInChunks(assistantLine("m", "u1", [{ type: "text", text: "" }])).summary.modelOutputSeen).toBe(false);
+  });
+
   it("prefers the result text when there is one", () => {
     const text = [assistantLine("m", "u1", [{ type: "text", text: "thinking aloud" }]), line({ type: "result", subtype: "success", is_error: false, result: "final", uuid: "u2" })].join("\n");
     expect(parseInChunks(text).summary.summary).toBe("final");

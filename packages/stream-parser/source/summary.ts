@@ -84,7 +84,7 @@ export interface RunSummary {
   /** `total_cost_usd` as printed (session-cumulative on a resumed session). */
   sessionCostUsd: number | null;
   usage: TokenUsage;
-  /** `result` when usage comes from the result event; `messages` when summed from assistant messages (no result). */
+  /** `result` when usage comes from the result event (its `usage`, else its per-model usage); `messages` when summed from assistant messages (no result). */
   usageSource: "result" | "messages" | "none";
   modelUsage: Record<string, ModelUsage>;
   permissionDenials: PermissionDenial[];
@@ -173,7 +173,8 @@ export function createSummarizer(): Summarizer {
       if (block.type === "text" && typeof block.text === "string" && block.text) {
         texts.push(block.text);
         hasOutput = true;
-      } else if (block.type === "tool_use" || (block.type === "thinking" && block.thinking) || block.type === "redacted_thinking") {
+      } else if (block.type === "thinking" ? Boolean(block.thinking) : typeof block.type === "string" && block.type !== "text") {
+        // tool_use, server_tool_use, redacted_thinking, ...: anything but an empty block.
         hasOutput = true;
       }
     }
@@ -272,7 +273,8 @@ export function createSummarizer(): Summarizer {
     const sessionCostUsd = result ? finiteOrNull(result.total_cost_usd) : null;
     const costUsd = perRun ? sumCost(modelUsage) : sessionCostUsd;
     const resultUsage = result && isRecord(result.usage) ? result.usage : undefined;
-    const usage = resultUsage ? toTokenUsage(resultUsage) : { ...messageUsage };
+    const modelUsageTotal = Object.keys(modelUsage).length > 0 ? sumModelUsage(modelUsage) : undefined;
+    const usage = resultUsage ? toTokenUsage(resultUsage) : (modelUsageTotal ?? { ...messageUsage });
     const resultText = result && typeof result.result === "string" && result.result ? result.result : null;
     return {
       sessionId,
@@ -283,7 +285,7 @@ export function createSummarizer(): Summarizer {
       costUsd,
       sessionCostUsd,
       usage,
-      usageSource: resultUsage ? "result" : messageUsageSeen ? "messages" : "none",
+      usageSource: resultUsage || modelUsageTotal ? "result" : messageUsageSeen ? "messages" : "none",
       modelUsage,
       permissionDenials: result && Array.isArray(result.permission_denials) ? result.permission_denials.map(toDenial) : [],
       apiRetries: { ...apiRetries },
@@ -370,6 +372,17 @@ function normaliseModelUsage(byModel: Record<string, unknown> | undefined): Reco
     };
   }
   return out;
+}
+
+function sumModelUsage(modelUsage: Record<string, ModelUsage>): TokenUsage {
+  const total = zeroUsage();
+  for (const usage of Object.values(modelUsage)) {
+    total.inputTokens += usage.inputTokens;
+    total.outputTokens += usage.outputTokens;
+    total.cacheReadInputTokens += usage.cacheReadInputTokens;
+    total.cacheCreationInputTokens += usage.cacheCreationInputTokens;
+  }
+  return total;
 }
 
 function sumCost(modelUsage: Record<string, ModelUsage>): number {
