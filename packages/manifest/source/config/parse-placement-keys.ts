@@ -1,16 +1,8 @@
 import { isDns1123Label, isDns1123Subdomain, isLabelValue, isQualifiedName } from "../k8s-formats.ts";
 import { RESERVED_LABEL_PREFIXES } from "../labels.ts";
-import {
-  type IssueList,
-  isAbsent,
-  isPlainObject,
-  parseJsonOrUndefined,
-  readBoolean,
-  readString,
-  readStringArray,
-  readStringMap,
-} from "./read-values.ts";
-import type { AdapterConfig, ImagePullPolicy, Toleration } from "./types.ts";
+import { readTolerations } from "./parse-tolerations.ts";
+import { type IssueList, readBoolean, readString, readStringArray, readStringMap } from "./read-values.ts";
+import type { AdapterConfig, ImagePullPolicy } from "./types.ts";
 
 type PlacementKeys = Pick<
   AdapterConfig,
@@ -87,63 +79,4 @@ function readUserLabels(value: unknown, issues: IssueList): Record<string, strin
     } else kept[key] = item;
   }
   return kept;
-}
-
-const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
-
-function readTolerations(value: unknown, issues: IssueList): Toleration[] | undefined {
-  if (isAbsent(value)) return undefined;
-  const example = '[{"key": "dedicated", "operator": "Equal", "value": "agents", "effect": "NoSchedule"}]';
-  const candidate = typeof value === "string" ? parseJsonOrUndefined(value) : value;
-  if (!Array.isArray(candidate)) return issues.add("tolerations", "an array of tolerations (or a JSON array)", value, example);
-  const result: Toleration[] = [];
-  candidate.forEach((item, index) => {
-    const toleration = readToleration(item, `tolerations[${index}]`, issues, example);
-    if (toleration) result.push(toleration);
-  });
-  return result;
-}
-
-function readToleration(item: unknown, path: string, issues: IssueList, example: string): Toleration | undefined {
-  if (!isPlainObject(item)) return issues.add(path, "a toleration object", item, example);
-  const before = issues.issues.length;
-  const toleration: Toleration = {};
-  const { key, operator, value, effect, tolerationSeconds } = item;
-  for (const field of Object.keys(item)) {
-    if (!["key", "operator", "value", "effect", "tolerationSeconds"].includes(field)) {
-      issues.add(`${path}.${field}`, "no such field (key, operator, value, effect, tolerationSeconds)", item[field]);
-    }
-  }
-  if (key !== undefined && key !== "") {
-    if (typeof key !== "string" || !isQualifiedName(key)) issues.add(`${path}.key`, "a label key", key, '"dedicated"');
-    else toleration.key = key;
-  }
-  if (operator !== undefined) {
-    if (operator !== "Exists" && operator !== "Equal") issues.add(`${path}.operator`, "Exists or Equal", operator, '"Equal"');
-    else toleration.operator = operator;
-  }
-  if (value !== undefined && value !== "") {
-    if (typeof value !== "string" || !isLabelValue(value)) issues.add(`${path}.value`, "a label value", value, '"agents"');
-    else toleration.value = value;
-  }
-  if (effect !== undefined && effect !== "") {
-    if (!EFFECTS.includes(effect as (typeof EFFECTS)[number])) {
-      issues.add(`${path}.effect`, "NoSchedule, PreferNoSchedule or NoExecute", effect, '"NoSchedule"');
-    } else toleration.effect = effect as Toleration["effect"];
-  }
-  if (tolerationSeconds !== undefined) {
-    if (typeof tolerationSeconds !== "number" || !Number.isSafeInteger(tolerationSeconds)) {
-      issues.add(`${path}.tolerationSeconds`, "a whole number of seconds", tolerationSeconds, "300");
-    } else if (toleration.effect !== "NoExecute") {
-      issues.add(`${path}.tolerationSeconds`, "only together with effect NoExecute", tolerationSeconds, "300");
-    } else toleration.tolerationSeconds = tolerationSeconds;
-  }
-  // The API server's own cross-field rules.
-  if (toleration.operator === "Exists" && toleration.value !== undefined) {
-    issues.add(`${path}.value`, "no value when operator is Exists", value);
-  }
-  if (toleration.key === undefined && toleration.operator !== "Exists") {
-    issues.add(`${path}.operator`, "Exists when there is no key (an empty key matches every taint)", operator ?? "Equal", '"Exists"');
-  }
-  return issues.issues.length === before ? toleration : undefined;
 }
