@@ -76,7 +76,8 @@ function wakePrompt(context: Record<string, unknown> | undefined): string {
   const comments = recordField(context, "paperclipWake")?.comments;
   if (Array.isArray(comments)) {
     for (const comment of comments) {
-      const body = typeof comment === "string" ? comment : stringField(recordField({ comment }, "comment"), "body");
+      const body =
+        typeof comment === "string" ? comment : stringField(typeof comment === "object" ? (comment as Record<string, unknown>) : undefined, "body");
       if (body && body.trim() !== "") lines.push(`Comment: ${body.trim()}`);
     }
   }
