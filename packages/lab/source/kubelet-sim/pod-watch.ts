@@ -75,6 +75,7 @@ export function startPodWatch(api: ApiClient, nodeName: string, handlers: PodWat
             throw new Error(`watch error: ${status.message ?? JSON.stringify(status)}`);
           }
           const pod = event.object as Pod;
+          // Bookmarks carry only metadata.resourceVersion: they keep a quiet watch resumable.
           if (pod.metadata?.resourceVersion) resourceVersion = pod.metadata.resourceVersion;
           if (event.type === "ADDED" || event.type === "MODIFIED") handlers.upsert(pod);
           else if (event.type === "DELETED") handlers.remove(pod);
@@ -97,8 +98,13 @@ export function startPodWatch(api: ApiClient, nodeName: string, handlers: PodWat
     while (!stopper.signal.aborted) {
       try {
         if (needList) await list();
+        const started = Date.now();
         needList = (await watchOnce()) === "relist";
-        backoffMs = 500;
+        // A watch that ends at once, again and again, must not become a busy loop.
+        if (Date.now() - started < 1_000) {
+          await new Promise((resolve) => setTimeout(resolve, backoffMs));
+          backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+        } else backoffMs = 500;
       } catch (error) {
         if (stopper.signal.aborted) break;
         log(`kubelet-sim: pod watch ended (${(error as Error).message}); retrying in ${backoffMs} ms`);
