@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { scanObject, stringEnd } from "./json-scan.ts";
+import { MAX_SCAN_DEPTH, scanObject, stringEnd } from "./json-scan.ts";
 
 describe("scanObject", () => {
   it("finds the end of an object and reads its top-level type, subtype, uuid and session_id", () => {
@@ -28,6 +28,12 @@ describe("scanObject", () => {
     const scan = scanObject(text, 0);
     if (text === '{"a":1}}') expect(scan.end).toBe(7);
     else expect(scan.end).toBe(-1);
+  });
+
+  it("gives up on nesting deeper than it records", () => {
+    const deep = (levels: number) => `{"a":${"[".repeat(levels)}${"]".repeat(levels)}}`;
+    expect(scanObject(deep(MAX_SCAN_DEPTH - 2), 0).end).toBe(deep(MAX_SCAN_DEPTH - 2).length);
+    expect(scanObject(deep(MAX_SCAN_DEPTH), 0).end).toBe(-1);
   });
 
   it("agrees with JSON.parse about where any JSON object ends", () => {

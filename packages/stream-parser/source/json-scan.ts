@@ -34,6 +34,14 @@ const AFTER_VALUE = 5;
 const IN_OBJECT = 0;
 const IN_ARRAY = 1;
 
+/**
+ * Deeper nesting fails the scan (the caller then lets JSON.parse decide): CLI events are a few
+ * levels deep, and a fixed-size record of open containers keeps a hostile line from costing memory.
+ */
+export const MAX_SCAN_DEPTH = 512;
+// The open containers of the scan in progress (scans never overlap: they are synchronous).
+const containers = new Uint8Array(MAX_SCAN_DEPTH);
+
 /** Index just past the closing quote of the string that opens at `quote`, or -1. */
 export function stringEnd(text: string, quote: number): number {
   let from = quote + 1;
@@ -64,7 +72,8 @@ export function scanObject(text: string, start: number): ObjectScan {
   const fail = (at: number): ObjectScan => ({ end: -1, scanned: at - start, type, subtype, uuid, sessionId });
 
   if (text.charCodeAt(start) !== 123) return fail(start);
-  const stack: number[] = [IN_OBJECT];
+  let depth = 1;
+  containers[0] = IN_OBJECT;
   let state = KEY_OR_CLOSE;
   let key = ""; // the last key read at depth 1
   let i = start + 1;
@@ -78,16 +87,16 @@ export function scanObject(text: string, start: number): ObjectScan {
       case KEY_OR_CLOSE:
       case KEY: {
         if (c === 125 && state === KEY_OR_CLOSE) {
-          stack.pop();
+          depth--;
           i++;
-          if (stack.length === 0) return { end: i, scanned: i - start, type, subtype, uuid, sessionId };
+          if (depth === 0) return { end: i, scanned: i - start, type, subtype, uuid, sessionId };
           state = AFTER_VALUE;
           break;
         }
         if (c !== QUOTE) return fail(i);
         const end = stringEnd(text, i);
         if (end === -1) return fail(n);
-        if (stack.length === 1) key = text.slice(i + 1, end - 1);
+        if (depth === 1) key = text.slice(i + 1, end - 1);
         i = end;
         state = COLON;
         break;
@@ -100,7 +109,7 @@ export function scanObject(text: string, start: number): ObjectScan {
       case VALUE_OR_CLOSE:
       case VALUE: {
         if (c === 93 && state === VALUE_OR_CLOSE) {
-          stack.pop();
+          depth--;
           i++;
           state = AFTER_VALUE;
           break;
@@ -108,7 +117,7 @@ export function scanObject(text: string, start: number): ObjectScan {
         if (c === QUOTE) {
           const end = stringEnd(text, i);
           if (end === -1) return fail(n);
-          if (stack.length === 1 && stack[0] === IN_OBJECT) {
+          if (depth === 1) {
             // Only plain values are taken: an escaped one would need unescaping, and no CLI
             // writes escapes in these four fields.
             const value = text.slice(i + 1, end - 1);
@@ -121,14 +130,11 @@ export function scanObject(text: string, start: number): ObjectScan {
           }
           i = end;
           state = AFTER_VALUE;
-        } else if (c === 123) {
-          stack.push(IN_OBJECT);
+        } else if (c === 123 || c === 91) {
+          if (depth === MAX_SCAN_DEPTH) return fail(i);
+          containers[depth++] = c === 123 ? IN_OBJECT : IN_ARRAY;
           i++;
-          state = KEY_OR_CLOSE;
-        } else if (c === 91) {
-          stack.push(IN_ARRAY);
-          i++;
-          state = VALUE_OR_CLOSE;
+          state = c === 123 ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
         } else if (c === 45 || (c >= 48 && c <= 57)) {
           NUMBER.lastIndex = i;
           if (!NUMBER.test(text)) return fail(i);
@@ -147,14 +153,14 @@ export function scanObject(text: string, start: number): ObjectScan {
       }
       default: {
         // AFTER_VALUE
-        const top = stack[stack.length - 1];
+        const top = containers[depth - 1];
         if (c === 44) {
           i++;
           state = top === IN_OBJECT ? KEY : VALUE;
         } else if ((c === 125 && top === IN_OBJECT) || (c === 93 && top === IN_ARRAY)) {
-          stack.pop();
+          depth--;
           i++;
-          if (stack.length === 0) return { end: i, scanned: i - start, type, subtype, uuid, sessionId };
+          if (depth === 0) return { end: i, scanned: i - start, type, subtype, uuid, sessionId };
         } else {
           return fail(i);
         }

@@ -84,6 +84,12 @@ describe("eventsFromLine", () => {
     expect(events(brokenWithWholeBlock)).toEqual([{ kind: "text", uuid: undefined, text: brokenWithWholeBlock, malformedJson: true }]);
   });
 
+  it("reads a user event nested deeper than the scan goes, by parsing it", () => {
+    const deep = JSON.stringify({ type: "user", message: { content: [{ type: "tool_result", content: JSON.parse(`${"[".repeat(600)}${"]".repeat(600)}`) }] }, uuid: "u-deep" });
+    const [event] = events(deep);
+    expect(plain(event!)).toEqual({ kind: "user", uuid: "u-deep", line: deep, data: JSON.parse(deep) });
+  });
+
   it("keeps trailing garbage after a whole event as text", () => {
     expect(events(`${init} garbage`).map((e) => e.kind)).toEqual(["init", "text"]);
   });

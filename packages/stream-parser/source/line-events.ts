@@ -32,8 +32,7 @@ export function eventsFromLine(line: string, emit: (event: StreamEvent) => void)
         emit(new LazyJsonEvent(kind, line, scan.uuid, scan.sessionId) as unknown as JsonEvent);
         return;
       }
-      recoverEvents(line, first, emit);
-      return;
+      // Not one plain object by the scan (glued, cut off, or nested too deep for it): parse.
     }
   }
 
