@@ -7,9 +7,10 @@
 # Why from Go modules: nothing on npm or in Debian ships a current kube-apiserver and this
 # machine has no container engine, but the Go module proxy is reachable.
 #
-# Usage: build-control-plane.sh [--kubectl] [--force] [--print-bin-dir]
+# Usage: build-control-plane.sh [--kubectl] [--force] [--keep-go-cache] [--print-bin-dir]
 #   --kubectl        also build kubectl of the same version (handy for debugging)
 #   --force          rebuild even if the cache is complete
+#   --keep-go-cache  keep the Go build cache of this build (~4 GB) instead of deleting it
 #   --print-bin-dir  print the cache bin directory and exit (builds nothing)
 set -euo pipefail
 
@@ -28,12 +29,14 @@ src_dir="$cache_root/src"
 
 want_kubectl=0
 force=0
+keep_go_cache=0
 for arg in "$@"; do
   case "$arg" in
     --kubectl) want_kubectl=1 ;;
     --force) force=1 ;;
+    --keep-go-cache) keep_go_cache=1 ;;
     --print-bin-dir) echo "$bin_dir"; exit 0 ;;
-    *) echo "lab build: unknown argument '$arg' (known: --kubectl --force --print-bin-dir)" >&2; exit 2 ;;
+    *) echo "lab build: unknown argument '$arg' (known: --kubectl --force --keep-go-cache --print-bin-dir)" >&2; exit 2 ;;
   esac
 done
 
@@ -63,6 +66,11 @@ if ! command -v go > /dev/null 2>&1; then
   fi
 fi
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+# A build cache of our own: Kubernetes fills ~4 GB of it, worth nothing once the binaries
+# are cached, so it is deleted after a successful build (not the user's ~/.cache/go-build).
+# Downloaded modules (~0.7 GB) stay in the shared module cache.
+go_build_cache="$cache_root/go-build"
+export GOCACHE="$go_build_cache"
 
 # Only one build per version at a time (tests and `lab up` may race on a cold cache).
 mkdir -p "$cache_root"
@@ -168,4 +176,5 @@ done
 
 printf '{"kubernetes":"%s","etcd":"%s","go":"%s","builtAt":"%s","seconds":%d}\n' \
   "$version" "$etcd_version" "$have_go" "$(date -u +%FT%TZ)" "$(($(date +%s) - started))" > "$bin_dir/build-info.json"
+if [[ $keep_go_cache == 0 ]]; then rm -rf "$go_build_cache"; fi
 log "done in $(($(date +%s) - started))s: $bin_dir"

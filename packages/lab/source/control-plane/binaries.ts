@@ -55,7 +55,7 @@ export async function ensureControlPlaneBinaries(options: EnsureBinariesOptions)
   if (!options.build) {
     throw new Error(
       `lab: ${missing.join(", ")} of Kubernetes ${version} not built yet (looked in ${dir}); ` +
-        `run packages/lab/go/build-control-plane.sh (needs Go >= 1.26 and the Go module proxy, ~20 min cold)`,
+        `run packages/lab/go/build-control-plane.sh (needs Go >= 1.26 and the Go module proxy, ~7 min cold on 2 cores; or: node packages/lab/source/cli.ts build)`,
     );
   }
   await runBuilder(options.progress ?? process.stderr);

@@ -11,7 +11,7 @@ import { apiServerArgs, controllerManagerArgs, etcdArgs, schedulerArgs } from ".
 export type StartControlPlaneOptions = {
   /** Everything of this control plane lives here: pki/, etcd/, logs/, *.kubeconfig. Wiped at start. */
   dataDir: string;
-  /** "if-missing" builds the binaries on a cold cache (about 20 min, progress on stderr). */
+  /** "if-missing" builds the binaries on a cold cache (~7 min on 2 cores, progress on stderr). */
   build: "if-missing" | "never";
   /** Start-up progress lines ("etcd ready in 0.4 s"); defaults to none. */
   log?: (line: string) => void;
