@@ -48,9 +48,11 @@ export {
   type PromptSectionName,
 } from "./prompt.ts";
 export type {
+  EnvVarSource,
   InheritedEnvVar,
   InheritedSecretVolume,
   PodDnsConfig,
+  PodToleration,
   RtkHookProgram,
   RunContext,
   RunSkill,

@@ -1,6 +1,6 @@
-import type { ImagePullPolicy, ResourceRequirements, Toleration } from "./config/types.ts";
+import type { ImagePullPolicy, ResourceRequirements } from "./config/types.ts";
 import type { PodEnvVar } from "./env/env-layering.ts";
-import type { PodDnsConfig } from "./run-context.ts";
+import type { PodDnsConfig, PodToleration } from "./run-context.ts";
 import type { containerSecurityContext, podSecurityContext } from "./security-context.ts";
 
 export interface VolumeMount {
@@ -45,7 +45,7 @@ export interface PodSpec {
   imagePullSecrets?: { name: string }[];
   dnsConfig?: PodDnsConfig;
   nodeSelector?: Record<string, string>;
-  tolerations?: Toleration[];
+  tolerations?: PodToleration[];
   securityContext: ReturnType<typeof podSecurityContext>;
   containers: [ContainerSpec];
   volumes: Volume[];

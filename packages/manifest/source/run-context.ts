@@ -1,4 +1,3 @@
-import type { Toleration } from "./config/types.ts";
 import { ManifestError, ManifestErrorCode } from "./errors.ts";
 
 /**
@@ -25,12 +24,33 @@ export interface RunSkill {
   sourcePath: string;
 }
 
-/** An environment variable of the server's container as its pod spec declares it. */
+/** Where an env value comes from when it is not a literal (as the pod spec has it). */
+export interface EnvVarSource {
+  secretKeyRef?: { name?: string; key: string; optional?: boolean };
+  configMapKeyRef?: { name?: string; key: string; optional?: boolean };
+  fieldRef?: { fieldPath: string; apiVersion?: string };
+  resourceFieldRef?: { resource: string; containerName?: string; divisor?: unknown };
+}
+
+/**
+ * An environment variable of the server's container as its pod spec declares it. The shapes
+ * here are structural, so @kubernetes/client-node's V1EnvVar, V1Toleration and friends can be
+ * passed as they come.
+ */
 export interface InheritedEnvVar {
   name: string;
   value?: string;
-  /** A reference (secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef): copied as is. */
-  valueFrom?: Record<string, unknown>;
+  /** A reference: copied as is (it names no value, so nothing secret is revealed). */
+  valueFrom?: EnvVarSource;
+}
+
+/** A toleration as the API returns it (operator and effect as plain strings). */
+export interface PodToleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
 }
 
 export interface InheritedSecretVolume {
@@ -44,7 +64,7 @@ export interface InheritedSecretVolume {
 export interface PodDnsConfig {
   nameservers?: string[];
   searches?: string[];
-  options?: { name: string; value?: string }[];
+  options?: { name?: string; value?: string }[];
 }
 
 /**
@@ -63,7 +83,7 @@ export interface SelfPodInfo {
   imagePullSecrets?: string[];
   dnsConfig?: PodDnsConfig;
   nodeSelector?: Record<string, string>;
-  tolerations?: Toleration[];
+  tolerations?: PodToleration[];
   /** The main container's env. The manifest applies the allowlist; pass it unfiltered. */
   env?: InheritedEnvVar[];
   /** The main container's Secret volumes; only those named in `inheritSecretVolumes` are used. */

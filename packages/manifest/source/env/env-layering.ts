@@ -1,7 +1,7 @@
 import type { AdapterConfig } from "../config/types.ts";
 import { ManifestError, ManifestErrorCode } from "../errors.ts";
 import { isEnvVarName } from "../k8s-formats.ts";
-import type { InheritedEnvVar } from "../run-context.ts";
+import type { EnvVarSource, InheritedEnvVar } from "../run-context.ts";
 import { envStringBytes, envStringFits, MAX_ENV_STRING_BYTES, MAX_ENV_TOTAL_BYTES, utf8Length } from "./env-size.ts";
 import { isHostOnlyEnvName, isInheritableEnvName } from "./inheritance.ts";
 import { escapeKubeletExpansion } from "./kubelet-escape.ts";
@@ -9,7 +9,7 @@ import { RUN_IDENTITY_ENV, SHEDDABLE_RUN_ENV } from "./run-env.ts";
 import { isSensitiveEnv } from "./sensitive.ts";
 
 /** One entry of a container's `env`, as the pod spec takes it. */
-export type PodEnvVar = { name: string; value: string } | { name: string; valueFrom: Record<string, unknown> };
+export type PodEnvVar = { name: string; value: string } | { name: string; valueFrom: EnvVarSource };
 
 export interface EnvLayeringInput {
   config: Pick<AdapterConfig, "env" | "inheritEnv">;
@@ -43,7 +43,7 @@ export function envSecretKey(name: string): string {
   return `env.${name}`;
 }
 
-type Entry = { from: string; value: string } | { from: string; valueFrom: Record<string, unknown> };
+type Entry = { from: string; value: string } | { from: string; valueFrom: EnvVarSource };
 
 /**
  * Env layering, lowest first: defaults, run context, allowlisted inherited env, `config.env`
@@ -62,8 +62,9 @@ export function layerEnv(input: EnvLayeringInput): LayeredEnv {
     const { name } = variable;
     if (!isEnvVarName(name) || RUN_IDENTITY_ENV.has(name) || !isInheritableEnvName(name, input.config.inheritEnv)) continue;
     if (variable.valueFrom !== undefined) {
-      const kind = Object.keys(variable.valueFrom)[0] ?? "";
-      if (input.crossNamespace && (kind === "secretKeyRef" || kind === "configMapKeyRef")) {
+      const { secretKeyRef, configMapKeyRef } = variable.valueFrom;
+      if (input.crossNamespace && (secretKeyRef !== undefined || configMapKeyRef !== undefined)) {
+        const kind = secretKeyRef !== undefined ? "Secret" : "ConfigMap";
         warnings.push(`inherited ${name} was skipped: its ${kind} lives in the server's namespace, not the Job's`);
         continue;
       }
