@@ -90,7 +90,7 @@ describe("other tool shapes through the hook", () => {
     writeFileSync(file, Array.from({ length: 1500 }, (_, n) => `export const value${n} = ${n}; // ${"é".repeat(20)}`).join("\n"));
     const result = await toolResultFor(toolUse("Read", { file_path: file }), ["--settings", hookSettings(5000)]);
     const lines = result.content.trimEnd().split("\n");
-    expect(lines[0]).toBe("1\texport const value0 = 0; // " + "é".repeat(20));
+    expect(lines[0]).toBe(`1\texport const value0 = 0; // ${"é".repeat(20)}`);
     const marker = lines.at(-1)!;
     const shown = lines.length - 1;
     expect(marker).toBe(`${shown + 1}\t[rtk-hook: showing lines 1-${shown} of 1-1500; cut ${1500 - shown} lines (${marker.match(/\((\d+) bytes\)/)?.[1]} bytes). Read with offset=${shown + 1} to see more.]`);

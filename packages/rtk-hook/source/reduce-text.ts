@@ -1,5 +1,6 @@
 import { isImportantLine } from "./important-lines.ts";
 import { collapseRepeatedLines } from "./repeated-lines.ts";
+import { collapseSimilarImportantLines } from "./similar-lines.ts";
 import { resolveCarriageReturns, stripAnsi } from "./terminal-text.ts";
 import { utf8ByteLength, utf8Prefix, utf8Suffix } from "./utf8.ts";
 
@@ -85,8 +86,12 @@ function pickImportant(lines: readonly string[], candidates: readonly number[], 
   return { chosen, used };
 }
 
-function reduceHeadAndTail(input: string, text: string, bytesBefore: number, options: ReduceTextOptions): TextReduction {
-  const lines = text.split("\n");
+function reduceHeadAndTail(input: string, original: string, bytesBefore: number, options: ReduceTextOptions): TextReduction {
+  let lines = original.split("\n");
+  // Error storms: when the error lines alone would not fit, fold each family of look-alikes first.
+  const importantBytes = lines.reduce((sum, line) => (isImportantLine(line) ? sum + lineCost(line) : sum), 0);
+  if (importantBytes > options.maxBytes * 0.6) lines = collapseSimilarImportantLines(lines);
+  const text = lines.join("\n");
   const total = lines.length;
   const totalBytes = utf8ByteLength(text);
   const costs = lines.map(lineCost);
