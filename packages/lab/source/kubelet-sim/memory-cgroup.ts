@@ -14,7 +14,7 @@ export type ContainerCgroup = {
   oomKills(): Promise<number>;
   /** The pids still in it. */
   pids(): Promise<number[]>;
-  /** Removes the (empty) cgroup; ignores one that is already gone. */
+  /** Removes the cgroup once its processes are gone (retries for up to 2 s); ignores one already gone. */
   remove(): Promise<void>;
 };
 
@@ -94,11 +94,7 @@ function driver(version: 1 | 2, root: string): MemoryCgroups {
           const text = await readFile(join(dir, "cgroup.procs"), "utf8").catch(() => "");
           return text.split("\n").filter(Boolean).map(Number);
         },
-        async remove() {
-          await rmdir(dir).catch((error: NodeJS.ErrnoException) => {
-            if (error.code !== "ENOENT") throw error;
-          });
-        },
+        remove: () => removeCgroupDir(dir),
       };
     },
   };
@@ -117,15 +113,25 @@ export async function sweepStaleCgroups(cgroups: MemoryCgroups): Promise<number>
         process.kill(pid, "SIGKILL");
       } catch {}
     }
-    for (let attempt = 0; attempt < 50; attempt++) {
-      try {
-        await rmdir(dir);
-        swept++;
-        break;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
+    if (await removeCgroupDir(dir).then(() => true, () => false)) swept++;
   }
   return swept;
+}
+
+/**
+ * rmdir of a cgroup, retried while it is busy: right after its last process exited the
+ * kernel may still count it for a moment (EBUSY). A cgroup already gone is fine.
+ */
+async function removeCgroupDir(dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rmdir(dir);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return;
+      if (code !== "EBUSY" || attempt >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 }

@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { adminClients, createTestNamespace, eventually, labEndpoints } from "../test-support/lab-client.ts";
+import { detectMemoryCgroups, sweepStaleCgroups } from "./memory-cgroup.ts";
 import { podUntil, shellPod } from "./test-utils/pods.ts";
 
 // No container process outlives kubelet-sim, whether it stops cleanly or is SIGKILLed.
@@ -82,6 +83,12 @@ describe("kubelet-sim process cleanup", () => {
     sim.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(processesMatching(`^sleep ${marker}`)).toBe("");
+    // A clean stop leaves no cgroup behind either.
+    const cgroups = await detectMemoryCgroups(nodeName);
+    if (cgroups) {
+      expect(existsSync(cgroups.root) && readdirSync(cgroups.root, { withFileTypes: true }).some((e) => e.isDirectory())).toBe(false);
+      await cgroups.dispose();
+    }
     await cleanUpNode(nodeName, pod);
   });
 
@@ -93,5 +100,11 @@ describe("kubelet-sim process cleanup", () => {
     sim.kill("SIGKILL");
     await eventually("the container processes to be gone", async () => (processesMatching(`^sleep ${marker}`) === "" ? true : undefined), 10_000);
     await cleanUpNode(nodeName, pod);
+    // A killed sim cannot remove its container cgroups; the next sim of the node sweeps them (as here).
+    const cgroups = await detectMemoryCgroups(nodeName);
+    if (cgroups) {
+      expect(await sweepStaleCgroups(cgroups)).toBe(1);
+      await cgroups.dispose();
+    }
   });
 });
