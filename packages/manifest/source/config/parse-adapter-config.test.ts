@@ -181,6 +181,12 @@ describe("parseAdapterConfig warnings", () => {
     expect(result.warnings).toHaveLength(2);
   });
 
+  it("warns about settings that work but bite: a near-zero TTL, a token for the default ServiceAccount", () => {
+    expect(parseAdapterConfig({ ttlSecondsAfterFinished: 0 }).warnings[0]).toMatch(/may not see its final status/);
+    expect(parseAdapterConfig({ automountServiceAccountToken: true }).warnings[0]).toMatch(/default ServiceAccount token/);
+    expect(parseAdapterConfig({ automountServiceAccountToken: true, serviceAccountName: "agent" }).warnings).toEqual([]);
+  });
+
   it("warns when extraArgs repeat a flag the adapter owns", () => {
     const result = parseAdapterConfig({ extraArgs: ["--output-format=text"] });
     expect(result.warnings[0]).toMatch(/--output-format/);

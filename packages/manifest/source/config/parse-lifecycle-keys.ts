@@ -31,8 +31,14 @@ export function parseLifecycleKeys(raw: Record<string, unknown>, issues: IssueLi
   if (secretRef !== undefined && !isDns1123Subdomain(secretRef)) {
     issues.add("secretRef", "a Secret name (DNS-1123 subdomain)", raw.secretRef, '"paperclip-secrets"');
   }
+  const ttl = seconds("ttlSecondsAfterFinished", 0, DEFAULT_TTL_SECONDS_AFTER_FINISHED, "300");
+  if (ttl < 30) {
+    issues.warn(
+      `ttlSecondsAfterFinished ${ttl} lets Kubernetes delete a Job moments after it finishes: the adapter may not see its final status`,
+    );
+  }
   return {
-    ttlSecondsAfterFinished: seconds("ttlSecondsAfterFinished", 0, DEFAULT_TTL_SECONDS_AFTER_FINISHED, "300"),
+    ttlSecondsAfterFinished: ttl,
     retainJobs: readBoolean(raw.retainJobs, "retainJobs", issues) ?? false,
     reattachOrphanedJobs: readBoolean(raw.reattachOrphanedJobs, "reattachOrphanedJobs", issues) ?? true,
     timeoutSec: seconds("timeoutSec", 0, 0, "3600"),

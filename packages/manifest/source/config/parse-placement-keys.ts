@@ -45,6 +45,10 @@ export function parsePlacementKeys(raw: Record<string, unknown>, issues: IssueLi
   const nodeSelector = readStringMap(raw.nodeSelector, "nodeSelector", issues, '{"pool": "agents"}');
   if (nodeSelector !== undefined) checkLabelMap(nodeSelector, "nodeSelector", issues);
   const tolerations = readTolerations(raw.tolerations, issues);
+  const automount = readBoolean(raw.automountServiceAccountToken, "automountServiceAccountToken", issues) ?? false;
+  if (automount && serviceAccountName === undefined) {
+    issues.warn("automountServiceAccountToken is on without serviceAccountName: agent pods get the namespace's default ServiceAccount token");
+  }
   return {
     ...(namespace === undefined ? {} : { namespace }),
     ...(image === undefined ? {} : { image }),
@@ -52,7 +56,7 @@ export function parsePlacementKeys(raw: Record<string, unknown>, issues: IssueLi
     ...(imagePullSecrets === undefined ? {} : { imagePullSecrets }),
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     ...(serviceAccountName === undefined ? {} : { serviceAccountName }),
-    automountServiceAccountToken: readBoolean(raw.automountServiceAccountToken, "automountServiceAccountToken", issues) ?? false,
+    automountServiceAccountToken: automount,
     ...(nodeSelector === undefined ? {} : { nodeSelector }),
     ...(tolerations === undefined ? {} : { tolerations }),
     labels: readUserLabels(raw.labels, issues),
