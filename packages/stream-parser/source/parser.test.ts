@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createDeduper } from "./deduper.ts";
 import { createStreamParser } from "./parser.ts";
 import { parseInChunks, parseWhole, plain } from "./test-utils/events.ts";
-import { fixtureNames, readFixture } from "./test-utils/fixtures.ts";
+import { fixtureNames, longTranscript, readFixture } from "./test-utils/fixtures.ts";
 
 const names = fixtureNames();
 
@@ -38,6 +38,34 @@ describe("createStreamParser on the recorded transcripts", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("gives the same events and summary for random chunkings of the long transcript", () => {
+    const { bytes } = longTranscript();
+    const whole = parseInChunks(bytes);
+    fc.assert(
+      fc.property(fc.array(fc.nat(bytes.length), { minLength: 1, maxLength: 400 }), (cuts) => {
+        const chunked = parseInChunks(bytes, cuts);
+        expect(chunked.events.map(plain)).toEqual(whole.events.map(plain));
+        expect(chunked.summary).toEqual(whole.summary);
+      }),
+      { numRuns: 5 },
+    );
+  });
+
+  it("does not mind a caller that reuses its chunk buffer", () => {
+    const bytes = readFixture("tool-then-text");
+    const parser = createStreamParser();
+    const buffer = new Uint8Array(1000);
+    const events = [];
+    for (let offset = 0; offset < bytes.length; offset += buffer.length) {
+      const piece = bytes.subarray(offset, offset + buffer.length);
+      buffer.set(piece);
+      events.push(...parser.write(buffer.subarray(0, piece.length)));
+      buffer.fill(0x7b); // "{" everywhere: whatever the parser kept a view of would be ruined
+    }
+    events.push(...parser.end());
+    expect(events.map(plain)).toEqual(parseWhole(bytes).map(plain));
   });
 
   it("gives the same events for CRLF line endings as for LF", () => {
