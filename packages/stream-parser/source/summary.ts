@@ -75,7 +75,7 @@ export interface RunSummary {
   sessionId: string | null;
   /** The model from `system/init`, else the first model that answered. */
   model: string | null;
-  /** Every model that answered a turn, in order of first appearance. */
+  /** Every model that answered a turn, in order of first appearance (at most 32). */
   models: string[];
   numTurns: number | null;
   durationMs: number | null;
@@ -119,6 +119,7 @@ export interface Summarizer {
 }
 
 const MAX_RATE_LIMITS = 32;
+const MAX_MODELS = 32; // a run uses one to three; the cap only stops a hostile stream
 // Assistant events of one API message share `message.id` and arrive one content block per event;
 // their usage must be counted once. Messages of sub-agents can interleave, so remember a few.
 const RECENT_MESSAGE_IDS = 256;
@@ -189,7 +190,7 @@ export function createSummarizer(): Summarizer {
       noteLoginUrl(apiErrorMessage.text);
       return;
     }
-    if (typeof message.model === "string" && message.model && !models.includes(message.model)) models.push(message.model);
+    if (typeof message.model === "string" && message.model && models.length < MAX_MODELS && !models.includes(message.model)) models.push(message.model);
     // The summary is the main agent's: a sub-agent's messages (parent_tool_use_id set) are its
     // working notes, reported to the main agent through a tool result.
     if (data.parent_tool_use_id == null) for (const text of texts) assistantText.add(text);
