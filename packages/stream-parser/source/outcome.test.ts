@@ -173,5 +173,6 @@ describe("classifyOutcome rules", () => {
   it("refuses input that is not a summary", () => {
     expect(() => classifyOutcome({} as never)).toThrow(/input.summary must be a RunSummary/);
     expect(() => classifyOutcome({ summary: parseInChunks("").summary, exitCode: 1.5 })).toThrow(/exitCode must be an integer or null; got 1.5/);
+    expect(() => classifyOutcome({ summary: parseInChunks("").summary, stderr: Buffer.from("x") as never })).toThrow(/stderr must be the CLI's stderr as a string; got object/);
   });
 });

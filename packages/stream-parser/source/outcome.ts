@@ -64,7 +64,10 @@ export function classifyOutcome(input: OutcomeInput): Outcome {
   if (exitCode !== null && !Number.isInteger(exitCode)) {
     throw new TypeError(`classifyOutcome: input.exitCode must be an integer or null; got ${String(exitCode)}.`);
   }
-  const stderr = typeof input.stderr === "string" ? input.stderr.slice(-STDERR_TAIL) : "";
+  if (input.stderr !== undefined && typeof input.stderr !== "string") {
+    throw new TypeError(`classifyOutcome: input.stderr must be the CLI's stderr as a string; got ${typeof input.stderr}. Decode a Buffer with .toString("utf8").`);
+  }
+  const stderr = (input.stderr ?? "").slice(-STDERR_TAIL);
   return summary.result ? fromResult(summary, exitCode, stderr) : withoutResult(summary, exitCode, stderr);
 }
 
