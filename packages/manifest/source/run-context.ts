@@ -7,7 +7,7 @@ import { ManifestError, ManifestErrorCode } from "./errors.ts";
  */
 export interface RunContext {
   runId: string;
-  agent: { id: string; companyId: string; name?: string | null } & Record<string, unknown>;
+  agent: { id: string; companyId: string; name?: string | null };
   runtime?: {
     sessionId?: string | null;
     sessionParams?: Record<string, unknown> | null;
