@@ -11,6 +11,7 @@ import { hookAnswer, parseHookEvent } from "./hook-event.ts";
 import { isImportantLine } from "./important-lines.ts";
 import { stripAnsi } from "./terminal-text.ts";
 import { builtBin } from "./test-utils/built-bin.ts";
+import { unfoldSimilarLines } from "./test-utils/unfold-similar-lines.ts";
 import { utf8ByteLength } from "./utf8.ts";
 
 const bin = builtBin();
@@ -71,8 +72,9 @@ function importantLines(output: string): string[] {
   return [...new Set(stripAnsi(output).split("\n").filter((line) => line.trim() !== "" && isImportantLine(line)))];
 }
 
+/** Error lines of the raw output found in what the model received (folded look-alikes count when their numbers are listed). */
 const keptCount = (lines: string[], received: string) => {
-  const receivedLines = new Set(received.split("\n"));
+  const receivedLines = new Set(unfoldSimilarLines(received.split("\n")));
   return lines.filter((line) => receivedLines.has(line)).length;
 };
 

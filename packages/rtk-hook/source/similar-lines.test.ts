@@ -1,35 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collapseSimilarImportantLines } from "./similar-lines.ts";
-
-/** Rebuilds the folded lines from a summary (test inverse): the numbers replace the varying ones of the first line. */
-function unfold(lines: string[]): string[] {
-  const out: string[] = [];
-  for (const line of lines) {
-    const match = /^\[rtk-hook: (\d+) more error\/warning lines? like the one above, (?:identical|differing only in the ([\w, ]+) numbers?: (.*))\]$/.exec(line);
-    if (!match) {
-      out.push(line);
-      continue;
-    }
-    const first = out.at(-1)!;
-    const count = Number(match[1]);
-    if (match[2] === undefined) {
-      for (let n = 0; n < count; n += 1) out.push(first);
-      continue;
-    }
-    const positions = match[2].split(", ").map((word) => Number.parseInt(word, 10) - 1);
-    for (const tuple of match[3]!.split(", ")) {
-      const values = tuple.split(":");
-      let position = -1;
-      out.push(first.replace(/\d+/g, (digits) => {
-        position += 1;
-        const at = positions.indexOf(position);
-        return at === -1 ? digits : values[at]!;
-      }));
-    }
-  }
-  return out;
-}
+import { unfoldSimilarLines } from "./test-utils/unfold-similar-lines.ts";
 
 const storm = Array.from({ length: 60 }, (_, n) => [
   `broken.ts:${n * 2 + 3}:30 - error TS2322: Type 'string' is not assignable to type 'number'.`,
@@ -56,7 +28,7 @@ describe("collapseSimilarImportantLines", () => {
     const other = fc.constantFrom("ok", "compiling", "  at frame");
     fc.assert(
       fc.property(fc.array(fc.oneof(errorLine, other), { maxLength: 200 }), (lines) => {
-        const unfolded = unfold(collapseSimilarImportantLines(lines));
+        const unfolded = unfoldSimilarLines(collapseSimilarImportantLines(lines));
         expect([...unfolded].sort()).toEqual([...lines].sort());
       }),
     );
