@@ -25,3 +25,6 @@ export { RunError } from "./run/run-errors.ts";
 export { waitForWatch } from "./run/wait-for.ts";
 export { type FollowLogOptions, type FollowLogReport, followContainerLog } from "./logs/follow-container-log.ts";
 export { LineBuffer } from "./logs/line-buffer.ts";
+export { type PodObservation, PodMonitor } from "./run/pod-monitor.ts";
+export { type ContainerExit, type LaunchedJob, type RunJobOptions, type RunJobOutcome, runJob } from "./run/run-job.ts";
+export { createRuntimeContext, type RuntimeContext } from "./run/runtime-context.ts";

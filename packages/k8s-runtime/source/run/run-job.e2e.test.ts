@@ -1,0 +1,172 @@
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { KubeConfig } from "@kubernetes/client-node";
+import { buildRunManifests, type RunManifests, requireAdapterConfig } from "@claude-k8s/manifest";
+import { adminClients, createTestNamespace, eventually, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultPodBudgets } from "../decisions/classify-pod-status.ts";
+import { createRuntimeContext, type RuntimeContext } from "./runtime-context.ts";
+import { type RunJobOptions, runJob } from "./run-job.ts";
+
+// The container runs a stand-in for claude (no model here): a script that prints
+// stream-json-shaped lines. What is under test is the runtime, not the CLI.
+let runtime: RuntimeContext;
+let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+let fakeClaude: string;
+const admin = adminClients();
+
+beforeAll(async () => {
+  ns = await createTestNamespace("rt-run");
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(labEndpoints().proxiedKubeconfigPath);
+  runtime = await createRuntimeContext(kubeConfig);
+  const dir = mkdtempSync(path.join(tmpdir(), "fake-claude-"));
+  chmodSync(dir, 0o755);
+  fakeClaude = path.join(dir, "fake-claude.sh");
+  writeFileSync(
+    fakeClaude,
+    `#!/bin/sh
+# Reads the prompt from stdin like claude, then behaves as FAKE_MODE says.
+prompt=$(cat)
+case "$FAKE_MODE" in
+  hang) echo '{"type":"system","subtype":"init","uuid":"u-init"}'; exec sleep 600 ;;
+  fail) echo '{"type":"result","subtype":"success","is_error":true,"uuid":"u-r"}'; exit 1 ;;
+  *) i=0; while [ $i -lt 20 ]; do i=$((i+1)); echo "{\\"type\\":\\"assistant\\",\\"uuid\\":\\"u-$i\\"}"; done
+     echo "{\\"type\\":\\"result\\",\\"subtype\\":\\"success\\",\\"is_error\\":false,\\"result\\":\\"got $(printf %s "$prompt" | wc -c) bytes\\",\\"uuid\\":\\"u-result\\"}" ;;
+esac
+`,
+  );
+  chmodSync(fakeClaude, 0o755);
+});
+afterAll(async () => {
+  await runtime?.close();
+  await ns?.remove();
+});
+
+function manifestsFor(runId: string, agentId: string, extra: Record<string, unknown> = {}, mode = "ok"): RunManifests {
+  const { config } = requireAdapterConfig({ namespace: ns.name, image: "lab.local/busybox:1", env: { FAKE_MODE: mode }, ...extra });
+  const manifests = buildRunManifests({
+    config,
+    run: { runId, agent: { id: agentId, companyId: "company-1", name: "Runner" }, runtime: null, context: { issueId: "issue-1", paperclipTaskMarkdown: "Do the thing." }, authToken: "jwt" },
+  });
+  const container = manifests.job.spec.template.spec.containers[0];
+  container.args = [fakeClaude, ...container.args.slice(1)];
+  return manifests;
+}
+
+function options(manifests: RunManifests, agentId: string, runId: string, overrides: Partial<RunJobOptions> = {}) {
+  const lines: string[] = [];
+  const status: string[] = [];
+  const opts: RunJobOptions = {
+    runtime,
+    manifests,
+    run: { agentId, runId, taskId: "issue-1" },
+    policy: { reattachOrphanedJobs: true, ownerStaleAfterMs: 300_000 },
+    budgets: defaultPodBudgets,
+    deadlineMs: 0,
+    retainJob: false,
+    signal: new AbortController().signal,
+    onLine: (line) => void lines.push(line),
+    onStatus: (text) => void status.push(text),
+    ...overrides,
+  };
+  return { opts, lines, status };
+}
+
+async function leftovers(runId: string) {
+  const selector = `paperclip.io/run-id=${runId}`;
+  const [jobs, pods, secrets] = await Promise.all([
+    admin.batch.listNamespacedJob({ namespace: ns.name, labelSelector: selector }),
+    admin.core.listNamespacedPod({ namespace: ns.name, labelSelector: selector }),
+    admin.core.listNamespacedSecret({ namespace: ns.name, labelSelector: selector }),
+  ]);
+  return [...jobs.items, ...pods.items, ...secrets.items].map((item) => item.metadata?.name);
+}
+
+describe("runJob in the lab", () => {
+  it("launches, streams every line, reports the container's exit and leaves nothing behind", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const { opts, lines } = options(manifestsFor(runId, agentId), agentId, runId);
+    let ready = false;
+    opts.beforeLaunch = () => {
+      ready = true;
+    };
+    const outcome = await runJob(opts);
+    expect(ready).toBe(true);
+    expect(outcome.kind).toBe("finished");
+    if (outcome.kind !== "finished") return;
+    expect(outcome.container).toMatchObject({ exitCode: 0, oomKilled: false });
+    expect(lines).toHaveLength(21);
+    expect(lines[20]).toMatch(/"result":"got \d+ bytes"/);
+    expect(outcome.timedOut).toBe(false);
+    expect(outcome.deletedExternally).toBe(false);
+    expect(outcome.cleanup).toBe("gone");
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("reports a failing container's exit code", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const { opts } = options(manifestsFor(runId, agentId, {}, "fail"), agentId, runId);
+    const outcome = await runJob(opts);
+    expect(outcome).toMatchObject({ kind: "finished", container: { exitCode: 1 } });
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("cancels: deletes the Job, confirms the pods are gone and acknowledges", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const controller = new AbortController();
+    const { opts, lines } = options(manifestsFor(runId, agentId, {}, "hang"), agentId, runId, { signal: controller.signal });
+    const running = runJob(opts);
+    await eventually("the first line", async () => (lines.length > 0 ? true : undefined), 60_000);
+    controller.abort();
+    const outcome = await running;
+    expect(outcome).toMatchObject({ kind: "finished", cancelled: { podsGone: true } });
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("notices a Job deleted by someone else", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const { opts, lines } = options(manifestsFor(runId, agentId, {}, "hang"), agentId, runId);
+    const running = runJob(opts);
+    await eventually("the first line", async () => (lines.length > 0 ? true : undefined), 60_000);
+    const job = await admin.batch.listNamespacedJob({ namespace: ns.name, labelSelector: `paperclip.io/run-id=${runId}` });
+    await admin.batch.deleteNamespacedJob({ name: job.items[0]!.metadata!.name!, namespace: ns.name, propagationPolicy: "Background" });
+    const outcome = await running;
+    expect(outcome).toMatchObject({ kind: "finished", deletedExternally: true });
+    await eventually("no leftovers", async () => ((await leftovers(runId)).length === 0 ? true : undefined), 60_000);
+  });
+
+  it("fails an unschedulable pod with the scheduler's message once the schedule budget is spent", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const manifests = manifestsFor(runId, agentId, { resources: { requests: { cpu: "64", memory: "1Gi" }, limits: { cpu: "64", memory: "1Gi" } } });
+    const { opts } = options(manifests, agentId, runId, { budgets: { ...defaultPodBudgets, scheduleTimeoutMs: 3000 } });
+    const outcome = await runJob(opts);
+    expect(outcome).toMatchObject({ kind: "finished", podFailure: { code: "k8s_pod_unschedulable" } });
+    if (outcome.kind === "finished") expect(outcome.podFailure?.message).toMatch(/Insufficient cpu/);
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("blocks a second run of the same agent while the first is live, naming its Job", async () => {
+    const agentId = `agent-${randomUUID().slice(0, 8)}`;
+    const firstRun = randomUUID();
+    const controller = new AbortController();
+    const first = options(manifestsFor(firstRun, agentId, {}, "hang"), agentId, firstRun, { signal: controller.signal });
+    const running = runJob(first.opts);
+    await eventually("the first run's first line", async () => (first.lines.length > 0 ? true : undefined), 60_000);
+    const secondRun = randomUUID();
+    const second = options(manifestsFor(secondRun, agentId), agentId, secondRun);
+    second.opts.run = { ...second.opts.run, taskId: "issue-2" };
+    const outcome = await runJob(second.opts);
+    expect(outcome).toMatchObject({ kind: "not-launched", code: "k8s_concurrent_run_blocked" });
+    if (outcome.kind === "not-launched") expect(outcome.message).toContain(first.opts.manifests.names.job);
+    controller.abort();
+    await running;
+  });
+});

@@ -1,0 +1,286 @@
+import { agentJobSelector, type RunManifests } from "@claude-k8s/manifest";
+import { type AdmissionPolicy, decideAdmission, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
+import { classifyJobStatus, type JobVerdict } from "../decisions/classify-job-status.ts";
+import type { PodBudgets, PodFailureCode } from "../decisions/classify-pod-status.ts";
+import { AgentLockBusyError, acquireAgentLock } from "../exclusivity/agent-lock.ts";
+import { ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
+import type { JobLike } from "../kube-objects.ts";
+import { KubeApiError } from "../kube/kube-api-error.ts";
+import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
+import { type CleanupOutcome, cleanupRun } from "./cleanup-run.ts";
+import { type CreatedJob, launchRun } from "./launch-run.ts";
+import { acquireNamespaceWatches } from "./namespace-watches.ts";
+import { type PodObservation, PodMonitor } from "./pod-monitor.ts";
+import { RunError } from "./run-errors.ts";
+import type { RuntimeContext } from "./runtime-context.ts";
+
+export interface RunJobOptions {
+  runtime: RuntimeContext;
+  manifests: RunManifests;
+  run: RunToAdmit;
+  policy: AdmissionPolicy;
+  budgets: PodBudgets;
+  /** The adapter's own deadline for the whole run, in ms (timeoutSec + graceSec); 0 = none. */
+  deadlineMs: number;
+  retainJob: boolean;
+  /** Aborts the run: the Job is deleted and the pods confirmed gone before this returns. */
+  signal: AbortSignal;
+  /** Called once, right before the Job is created (Paperclip's onCancellationReady). */
+  beforeLaunch?: () => void | Promise<void>;
+  onLaunched?: (job: LaunchedJob) => void | Promise<void>;
+  /** Every line of the container log, once, in order. */
+  onLine: (line: string) => void | Promise<void>;
+  /** Progress for people: scheduling, pulling, events, adoption. */
+  onStatus: (text: string) => void | Promise<void>;
+  /** How long to keep reading the log after the container ended, before settling without its end. */
+  logDrainMs?: number;
+}
+
+export interface LaunchedJob {
+  name: string;
+  uid: string;
+  namespace: string;
+  adopted: boolean;
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  signal?: number;
+  reason: string;
+  message: string;
+  oomKilled: boolean;
+}
+
+export type RunJobOutcome =
+  | { kind: "not-launched"; code: string; message: string }
+  | {
+      kind: "finished";
+      job: LaunchedJob;
+      container?: ContainerExit;
+      /** The pod never ran the container, or the pod ended under it (eviction, pod deadline). */
+      podFailure?: { code: PodFailureCode | "k8s_pod_evicted" | "timeout"; reason: string; message: string };
+      jobFailure?: { reason: string; message: string; deadlineExceeded: boolean };
+      deletedExternally: boolean;
+      timedOut: boolean;
+      cancelled?: { acknowledgedAt: string; podsGone: boolean };
+      log: FollowLogReport;
+      cleanup: CleanupOutcome | "failed";
+      /** The last pod observation, for error messages (container state). */
+      lastPod?: PodObservation;
+    };
+
+type Settled =
+  | { why: "container-ended"; exit: ContainerExit }
+  | { why: "pod-failed"; code: PodFailureCode | "k8s_pod_evicted" | "timeout"; reason: string; message: string }
+  | { why: "job-ended"; verdict: JobVerdict }
+  | { why: "job-deleted" }
+  | { why: "cancelled" }
+  | { why: "deadline" };
+
+/**
+ * One run, from admission to cleanup. Event-driven: it reacts to the shared Job and pod
+ * watches and to the log follower, never polls. Completion comes from Job and pod status,
+ * never from a log stream ending.
+ */
+export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
+  const { runtime, manifests, run } = options;
+  const namespace = manifests.names.namespace;
+  const watches = acquireNamespaceWatches(runtime.hub, namespace);
+  const owners = ownerLastSeenFrom(runtime.hub, namespace);
+  try {
+    await runtime.heartbeat.ensure(namespace);
+    const launched = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners.lastSeen, owners.synced), { signal: options.signal });
+    if ("kind" in launched) return launched;
+    return await follow(options, launched, watches);
+  } catch (error) {
+    if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
+    if (error instanceof AgentLockBusyError) return { kind: "not-launched", code: error.code, message: error.message };
+    throw error;
+  } finally {
+    owners.release();
+    watches.release();
+  }
+}
+
+async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: string) => number | undefined, ownersSynced: Promise<void>): Promise<LaunchedJob | { kind: "not-launched"; code: string; message: string }> {
+  const { runtime, manifests, run } = options;
+  const namespace = manifests.names.namespace;
+  const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal });
+  try {
+    await ownersSynced;
+    // A fresh list under the lock: a watch cache could lag behind another replica's create.
+    const existing = await runtime.client
+      .request<{ items?: JobLike[] }>({ method: "GET", path: `/apis/batch/v1/namespaces/${namespace}/jobs`, query: { labelSelector: agentJobSelector(run.agentId) }, signal: options.signal })
+      .catch((error: unknown) => {
+        throw new RunError("k8s_concurrency_guard_unreachable", `could not list this agent's Jobs in ${namespace} to check for a running one: ${(error as Error).message}`, { cause: error });
+      });
+    const admission = decideAdmission(existing.items ?? [], run, options.policy, ownerLastSeen, Date.now());
+    if (admission.action === "block") {
+      return { kind: "not-launched", code: "k8s_concurrent_run_blocked", message: `${admission.message}; this run was not started` };
+    }
+    for (const orphan of admission.sweep) await sweepOrphan(options, orphan);
+    if (admission.action === "adopt") {
+      const job = admission.job as CreatedJob;
+      await claim(options, job);
+      await options.onStatus(`adopting Job ${job.metadata.name} (${admission.why === "same-run" ? "this run's own Job" : "left running by an earlier run of this task"}) instead of starting a new one`);
+      return { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true };
+    }
+
+    await options.beforeLaunch?.();
+    const result = await launchRun({ client: runtime.client, manifests, ownerId: runtime.heartbeat.ownerId, signal: options.signal, log: (line) => void options.onStatus(line) });
+    if (result.kind === "exists") {
+      // Same deterministic name: verify it really is this run's Job before following it.
+      const labels = result.job.metadata.annotations ?? {};
+      if (labels["paperclip.io/run-id"] !== run.runId) {
+        throw new RunError("k8s_job_create_failed", `Job ${namespace}/${result.job.metadata.name} already exists and belongs to run ${labels["paperclip.io/run-id"] ?? "?"}, not ${run.runId}`);
+      }
+      await claim(options, result.job);
+      await options.onStatus(`Job ${result.job.metadata.name} already existed for this run: following it`);
+      return { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: true };
+    }
+    const launched = { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: false };
+    await options.onStatus(`created Job ${namespace}/${launched.name}`);
+    return launched;
+  } finally {
+    await lock.release().catch((error: unknown) => runtime.log(`could not release the launch lock of agent ${run.agentId}: ${(error as Error).message}`));
+  }
+}
+
+/** Record this process as the Job's owner, so admission elsewhere sees it alive. */
+async function claim(options: RunJobOptions, job: CreatedJob): Promise<void> {
+  await options.runtime.client.request({
+    method: "PATCH",
+    path: `/apis/batch/v1/namespaces/${job.metadata.namespace}/jobs/${job.metadata.name}`,
+    body: { metadata: { annotations: { [OWNER_ANNOTATION]: options.runtime.heartbeat.ownerId } } },
+    contentType: "application/merge-patch+json",
+    signal: options.signal,
+  });
+}
+
+async function sweepOrphan(options: RunJobOptions, job: JobLike): Promise<void> {
+  const name = job.metadata?.name;
+  const namespace = job.metadata?.namespace ?? options.manifests.names.namespace;
+  if (!name) return;
+  await options.onStatus(`deleting orphaned Job ${name} (its adapter process is gone and it cannot continue this run)`);
+  await options.runtime.client
+    .request({ method: "DELETE", path: `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`, body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", ...(job.metadata?.uid ? { preconditions: { uid: job.metadata.uid } } : {}) } })
+    .catch((error: unknown) => {
+      if (!(error instanceof KubeApiError && (error.isNotFound || error.isConflict))) throw error;
+    });
+}
+
+async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnType<typeof acquireNamespaceWatches>): Promise<RunJobOutcome> {
+  const { runtime, manifests } = options;
+  const container = manifests.names.container;
+  await options.onLaunched?.(job);
+
+  let settle!: (settled: Settled) => void;
+  const settled = new Promise<Settled>((resolve) => {
+    settle = resolve;
+  });
+  let logFollowing: Promise<FollowLogReport> | undefined;
+  const logAbort = new AbortController();
+  let containerEnded = false;
+  const emptyLog: FollowLogReport = { lines: 0, connections: 0, oversized: 0, end: "aborted" };
+
+  const startLog = () => {
+    logFollowing ??= followContainerLog({
+      client: runtime.client,
+      namespace: job.namespace,
+      pod: monitor.current?.pod.metadata?.name ?? "",
+      container,
+      onLine: options.onLine,
+      containerTerminated: () => containerEnded,
+      signal: logAbort.signal,
+      log: (line) => void options.onStatus(line),
+    });
+  };
+
+  const monitor = new PodMonitor({
+    pods: watches.pods,
+    jobUid: job.uid,
+    containerName: container,
+    budgets: options.budgets,
+    onChange: (observation) => {
+      const verdict = observation.verdict;
+      if (verdict.kind === "waiting") void options.onStatus(`pod ${observation.pod.metadata?.name}: ${verdict.stage} (${verdict.reason}${verdict.message ? `: ${verdict.message}` : ""})`);
+      if (verdict.kind === "running") {
+        void options.onStatus(`pod ${observation.pod.metadata?.name}: running`);
+        startLog();
+      }
+      if (verdict.kind === "terminated") {
+        containerEnded = true;
+        startLog();
+        settle({ why: "container-ended", exit: { exitCode: verdict.exitCode, ...(verdict.signal !== undefined ? { signal: verdict.signal } : {}), reason: verdict.reason, message: verdict.message, oomKilled: verdict.oomKilled } });
+      }
+      if (verdict.kind === "failed") settle({ why: "pod-failed", code: verdict.code, reason: verdict.reason, message: verdict.message });
+      if (verdict.kind === "pod-failed") settle({ why: "pod-failed", code: verdict.deadlineExceeded ? "timeout" : (verdict.code ?? "k8s_pod_evicted"), reason: verdict.reason, message: verdict.message });
+    },
+  });
+  monitor.start();
+
+  const unsubscribeJobs = watches.jobs.subscribe((event) => {
+    if (event.object.metadata?.uid !== job.uid) return;
+    if (event.type === "DELETED") return settle({ why: "job-deleted" });
+    const verdict = classifyJobStatus(event.object);
+    if (verdict.state === "failed" || (verdict.state === "succeeded" && verdict.final)) settle({ why: "job-ended", verdict });
+  });
+  // The Job may be gone before our watch ever saw it.
+  void watches.jobs.synced().then(() => {
+    if (!watches.jobs.list().some((candidate) => candidate.metadata?.uid === job.uid)) settle({ why: "job-deleted" });
+  });
+
+  const onAbort = () => settle({ why: "cancelled" });
+  options.signal.addEventListener("abort", onAbort, { once: true });
+  if (options.signal.aborted) onAbort();
+  const deadline = options.deadlineMs > 0 ? setTimeout(() => settle({ why: "deadline" }), options.deadlineMs) : undefined;
+
+  const first = await settled;
+  clearTimeout(deadline);
+  options.signal.removeEventListener("abort", onAbort);
+  unsubscribeJobs();
+
+  // Let the log reach its end after the container ended; bound the wait so a broken log API cannot hold the run.
+  let log = emptyLog;
+  if (logFollowing) {
+    if (first.why === "container-ended" || first.why === "job-ended") {
+      const drain = setTimeout(() => logAbort.abort(), options.logDrainMs ?? 30_000);
+      log = await logFollowing;
+      clearTimeout(drain);
+    } else {
+      logAbort.abort();
+      log = await logFollowing;
+    }
+  }
+  monitor.stop();
+
+  const lastPod = monitor.current;
+  const exit = lastPod?.verdict.kind === "terminated" ? { exitCode: lastPod.verdict.exitCode, reason: lastPod.verdict.reason, message: lastPod.verdict.message, oomKilled: lastPod.verdict.oomKilled } : first.why === "container-ended" ? first.exit : undefined;
+  const jobVerdict = first.why === "job-ended" ? first.verdict : undefined;
+
+  let cancelled: { acknowledgedAt: string; podsGone: boolean } | undefined;
+  let cleanup: CleanupOutcome | "failed";
+  const secretNames = manifests.secrets.map((secret) => secret.metadata.name);
+  const keep = options.retainJob && first.why !== "cancelled" && first.why !== "deadline";
+  try {
+    cleanup = await cleanupRun({ client: runtime.client, namespace: job.namespace, jobName: job.name, jobUid: job.uid, secretNames, jobs: watches.jobs, retainJob: keep });
+  } catch (error) {
+    runtime.log(`cleanup of Job ${job.name} failed: ${(error as Error).message}`);
+    cleanup = "failed";
+  }
+  if (first.why === "cancelled") cancelled = { acknowledgedAt: new Date().toISOString(), podsGone: cleanup === "gone" || cleanup === "already-gone" };
+
+  return {
+    kind: "finished",
+    job,
+    ...(exit ? { container: exit } : {}),
+    ...(first.why === "pod-failed" ? { podFailure: { code: first.code, reason: first.reason, message: first.message } } : {}),
+    ...(jobVerdict?.state === "failed" ? { jobFailure: { reason: jobVerdict.reason, message: jobVerdict.message, deadlineExceeded: jobVerdict.deadlineExceeded } } : {}),
+    deletedExternally: first.why === "job-deleted",
+    timedOut: first.why === "deadline" || (jobVerdict?.state === "failed" && jobVerdict.deadlineExceeded) || (first.why === "pod-failed" && first.code === "timeout"),
+    ...(cancelled ? { cancelled } : {}),
+    log,
+    cleanup,
+    ...(lastPod ? { lastPod } : {}),
+  };
+}

@@ -1,0 +1,38 @@
+import type { KubeConfig } from "@kubernetes/client-node";
+import { KeyedMutex } from "@claude-k8s/keyed-mutex";
+import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
+import { WatchHub } from "../kube/watch-hub.ts";
+import { OwnerHeartbeat } from "../exclusivity/owner-heartbeat.ts";
+
+/**
+ * What one adapter process shares between all its runs against one cluster: the client
+ * (one connection pool), the watch hub (one watch per collection), the owner heartbeat and
+ * the in-process per-agent mutex (the fast path in front of the cluster-wide Lease).
+ */
+export interface RuntimeContext {
+  client: KubeClient;
+  hub: WatchHub;
+  heartbeat: OwnerHeartbeat;
+  mutex: KeyedMutex<string>;
+  log: (line: string) => void;
+  close(): Promise<void>;
+}
+
+export async function createRuntimeContext(kubeConfig: KubeConfig, options: { log?: (line: string) => void; ownerId?: string } = {}): Promise<RuntimeContext> {
+  const log = options.log ?? (() => {});
+  const client = await createKubeClient(kubeConfig, { userAgent: "claude-k8s" });
+  const hub = new WatchHub(client, { log });
+  const heartbeat = new OwnerHeartbeat(client, { log, ...(options.ownerId ? { ownerId: options.ownerId } : {}) });
+  return {
+    client,
+    hub,
+    heartbeat,
+    mutex: new KeyedMutex<string>(),
+    log,
+    async close() {
+      await heartbeat.stop();
+      await hub.close();
+      client.close();
+    },
+  };
+}
