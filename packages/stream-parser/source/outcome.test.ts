@@ -121,6 +121,10 @@ describe("classifyOutcome rules", () => {
     expect(outcomeOf(apiFailure("Claude AI usage limit reached|1893456000"))).toMatchObject({ code: "provider_quota", retryNotBefore: "2030-01-01T00:00:00.000Z" });
   });
 
+  it.each(["API Error: Connection error.", "TypeError: fetch failed", "UND_ERR_SOCKET: other side closed", "Request timed out."])("reads %j without a status as transient", (text) => {
+    expect(outcomeOf(apiFailure(text))).toMatchObject({ code: "claude_transient_upstream", errorFamily: "transient_upstream" });
+  });
+
   it("a per-minute 429 is transient, not a quota", () => {
     expect(outcomeOf(apiFailure("API Error: Request rejected (429) · rate limit", { api_error_status: 429 }))).toMatchObject({ code: "claude_transient_upstream", errorFamily: "transient_upstream" });
   });

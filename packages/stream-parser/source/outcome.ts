@@ -52,7 +52,7 @@ const QUOTA = /usage limit|hit your (?:usage )?limit|limit reached|out of (?:ext
 const AUTH = /not logged in|please run \/login|\blog ?in required|requires? login|invalid api key|invalid (?:x-api-key|bearer token)|authentication[_ ](?:error|failed|required)|failed to authenticate|oauth token (?:has )?expired|token (?:has )?(?:expired|been revoked)|\bunauthori[sz]ed\b/i;
 const MODEL_MISSING = /issue with the selected model|model\b.{0,80}\b(?:not found|does not exist|may not exist|not available|is not supported)|(?:invalid|unknown) model\b|not_found_error.{0,40}model/i;
 const EMPTY_RESPONSE = /empty or malformed response|malformed response|empty response|no content in (?:the )?response/i;
-const TRANSIENT = /overloaded|rate.?limit|too many requests|ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|EAI_AGAIN|socket hang up|connection (?:dropped|reset|error|refused|closed|failed)|network error|timed? ?out|temporarily unavailable|service unavailable|bad gateway|gateway timeout|internal server error|server-side issue|\b(?:429|5\d\d)\b/i;
+const TRANSIENT = /overloaded|rate.?limit|too many requests|ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|EAI_AGAIN|UND_ERR_[A-Z_]+|socket hang up|fetch failed|premature close|connection (?:dropped|reset|error|refused|closed|failed)|network error|timed? ?out|temporarily unavailable|service unavailable|bad gateway|gateway timeout|internal server error|server-side issue|\b(?:429|5\d\d)\b/i;
 const TRANSIENT_ERRORS = new Set(["rate_limit", "overloaded", "server_error", "connection_failed", "timeout", "api_error", "unknown"]);
 
 export function classifyOutcome(input: OutcomeInput): Outcome {
