@@ -17,7 +17,11 @@ export interface ClaudeArgvInput {
  */
 export function buildClaudeArgv(input: ClaudeArgvInput): string[] {
   const { config } = input;
-  const argv = ["claude", "--print", "--output-format", "stream-json", "--verbose"];
+  const argv = ["claude", "--print"];
+  // --add-dir and --mcp-config take several values: each must be followed by a flag, or it
+  // would swallow whatever comes next (an extraArgs value, say) as another directory.
+  if (input.addDir !== undefined) argv.push("--add-dir", input.addDir);
+  argv.push("--output-format", "stream-json", "--verbose");
   if (input.resumeSessionId !== undefined) argv.push("--resume", input.resumeSessionId);
   if (config.dangerouslySkipPermissions) argv.push("--dangerously-skip-permissions");
   if (config.model !== undefined) argv.push("--model", config.model);
@@ -26,7 +30,6 @@ export function buildClaudeArgv(input: ClaudeArgvInput): string[] {
   if (input.appendSystemPromptFile !== undefined && input.resumeSessionId === undefined) {
     argv.push("--append-system-prompt-file", input.appendSystemPromptFile);
   }
-  if (input.addDir !== undefined) argv.push("--add-dir", input.addDir);
   if (input.mcpConfigFile !== undefined) argv.push("--mcp-config", input.mcpConfigFile, "--strict-mcp-config");
   if (input.settingsFile !== undefined) argv.push("--settings", input.settingsFile);
   argv.push(...config.extraArgs);
