@@ -31,7 +31,8 @@ beforeAll(async () => {
 # Reads the prompt from stdin like claude, then behaves as FAKE_MODE says.
 prompt=$(cat)
 case "$FAKE_MODE" in
-  hang) echo '{"type":"system","subtype":"init","uuid":"u-init"}'; exec sleep 600 ;;
+  # PID 1 ignores SIGTERM without a handler (as in a real container): claude has one, so does this.
+  hang) trap 'exit 143' TERM; echo '{"type":"system","subtype":"init","uuid":"u-init"}'; sleep 600 & wait ;;
   fail) echo '{"type":"result","subtype":"success","is_error":true,"uuid":"u-r"}'; exit 1 ;;
   *) i=0; while [ $i -lt 20 ]; do i=$((i+1)); echo "{\\"type\\":\\"assistant\\",\\"uuid\\":\\"u-$i\\"}"; done
      echo "{\\"type\\":\\"result\\",\\"subtype\\":\\"success\\",\\"is_error\\":false,\\"result\\":\\"got $(printf %s "$prompt" | wc -c) bytes\\",\\"uuid\\":\\"u-result\\"}" ;;
