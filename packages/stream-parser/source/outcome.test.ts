@@ -117,6 +117,13 @@ describe("classifyOutcome rules", () => {
     expect(outcomeOf(success, 137)).toEqual({ code: "success", message: "Claude Code finished (2 turns, $0.5000, then exit 137)" });
   });
 
+  it("does not take a result that reports an API failure, or the old cap marker, as a success", () => {
+    const plain = (extra: Record<string, unknown>) => line({ type: "result", subtype: "success", is_error: false, uuid: "r", ...extra });
+    expect(outcomeOf(plain({ result: "Claude AI usage limit reached|1893456000" }), 0)).toMatchObject({ code: "provider_quota", retryNotBefore: "2030-01-01T00:00:00.000Z" });
+    expect(outcomeOf(plain({ result: "API Error: 529 Overloaded", api_error_status: 529 }), 0).code).toBe("claude_transient_upstream");
+    expect(outcomeOf(plain({ result: "I hit the usage limit reached|123 case in the parser and fixed it." }), 0).code).toBe("success");
+  });
+
   it("reads the reset time older CLIs put after a bar", () => {
     expect(outcomeOf(apiFailure("Claude AI usage limit reached|1893456000"))).toMatchObject({ code: "provider_quota", retryNotBefore: "2030-01-01T00:00:00.000Z" });
   });

@@ -73,7 +73,12 @@ export function classifyOutcome(input: OutcomeInput): Outcome {
 
 function fromResult(summary: RunSummary, exitCode: number | null, stderr: string): Outcome {
   const result = summary.result!;
-  if (!result.isError && (result.subtype === "success" || result.subtype === null)) {
+  // Older CLIs ended a capped run with a plain-looking result whose whole text is this marker;
+  // anchored on both ends, it cannot be a sentence the model wrote about limits.
+  const cappedMarker = /^Claude AI usage limit reached\|\d{9,13}$/.test((result.text ?? "").trim());
+  // An API error status or terminal reason on a result means the API failed, whatever is_error says.
+  const apiFailed = result.apiErrorStatus !== null || result.terminalReason === "api_error";
+  if (!result.isError && !apiFailed && !cappedMarker && (result.subtype === "success" || result.subtype === null)) {
     const facts = [
       summary.numTurns === null ? "" : `${summary.numTurns} turn${summary.numTurns === 1 ? "" : "s"}`,
       summary.costUsd === null ? "" : `$${summary.costUsd.toFixed(4)}`,
