@@ -1,6 +1,16 @@
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
+import { join } from "node:path";
 import { Watch } from "@kubernetes/client-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { adminClients, createTestNamespace, eventually, expectApiError, faultProxy } from "../test-support/lab-client.ts";
+import {
+  adminClients,
+  createTestNamespace,
+  eventually,
+  expectApiError,
+  faultProxy,
+  labEndpoints,
+} from "../test-support/lab-client.ts";
 
 // Rules are scoped to this file's namespace so other test files are not disturbed; the
 // API-server restart is global, which is why the lab's e2e files run one at a time.
@@ -80,6 +90,46 @@ describe("the fault proxy", () => {
     await watch.ended;
     const stats = await proxy.stats();
     expect(stats.cutConnections).toBeGreaterThanOrEqual(1);
+  });
+
+  it("cuts a followed log stream on demand (needs the lab's node)", async () => {
+    await proxied.core.createNamespacedPod({
+      namespace: ns.name,
+      body: {
+        metadata: { name: "ticker" },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: "main", image: "lab.local/ticker:1", command: ["sh", "-c", "while true; do echo tick; sleep 0.2; done"] }],
+        },
+      },
+    });
+    await eventually("the ticker pod to run", async () => {
+      const pod = await proxied.core.readNamespacedPod({ name: "ticker", namespace: ns.name });
+      return pod.status?.phase === "Running" ? true : undefined;
+    });
+    // A raw follow request: we want to see exactly how the stream ends, with no client
+    // library reconnecting or hiding it.
+    const lab = labEndpoints();
+    const pki = join(lab.dataDir, "pki");
+    let cutCount: Promise<number> = Promise.resolve(0);
+    const ended = new Promise<string>((resolve) => {
+      const req = request(
+        `${lab.proxyServer}/api/v1/namespaces/${ns.name}/pods/ticker/log?follow=true`,
+        { ca: readFileSync(lab.caPath), cert: readFileSync(join(pki, "admin.crt")), key: readFileSync(join(pki, "admin.key")) },
+        (res) => {
+          res.once("data", () => {
+            cutCount = proxy.cut("log", { namespace: ns.name });
+          });
+          res.on("end", () => resolve("ended cleanly"));
+          res.on("error", () => resolve("cut"));
+        },
+      );
+      req.on("error", () => resolve("cut"));
+      req.end();
+    });
+    // A cut is an abrupt end, not the clean end of a finished stream.
+    expect(await ended).toBe("cut");
+    expect(await cutCount).toBe(1);
   });
 
   it("restarts the kube-apiserver; watches end and the API comes back", async () => {

@@ -2,8 +2,9 @@ import type { V1Job } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClients, createTestNamespace, eventually, statusOf } from "../test-support/lab-client.ts";
 
-// These need no node: the Job controller creates pods whether or not they can be
-// scheduled, and a deadline runs out on pending pods too.
+// These hold with or without a node: the Job controller creates pods whether or not they
+// can be scheduled, and a deadline runs out on pending and running pods alike. The pods
+// sleep, so that on a node (kubelet-sim) they cannot complete before the deadline.
 
 const job = (name: string, extra: Partial<NonNullable<V1Job["spec"]>> = {}): V1Job => ({
   metadata: { name },
@@ -12,7 +13,8 @@ const job = (name: string, extra: Partial<NonNullable<V1Job["spec"]>> = {}): V1J
     template: {
       spec: {
         restartPolicy: "Never",
-        containers: [{ name: "main", image: "lab.local/noop:1", command: ["true"] }],
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: "main", image: "lab.local/noop:1", command: ["sleep", "3600"] }],
       },
     },
     ...extra,
