@@ -186,6 +186,11 @@ async function main(): Promise<number> {
   }
   const [command, ...extra] = positionals;
   if (command === undefined) {
+    // Run by hand in a terminal: there is no event coming, say what this is instead of waiting.
+    if (process.stdin.isTTY) {
+      process.stderr.write(`${hookName}: expects a Claude Code hook event on stdin.\n\n${usage}\n`);
+      return 0;
+    }
     await runHook(values["max-bytes"]);
     return 0;
   }

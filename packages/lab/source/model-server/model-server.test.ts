@@ -79,6 +79,13 @@ describe("startModelServer", () => {
     expect(parseSse(body).map((event) => event.event)).toEqual(["message_start", "error"]);
   });
 
+  it("turns an in-stream error into an HTTP error for a non-streaming request", async () => {
+    const { url } = await start({ script: [apiError(529, { inStream: true })] });
+    const { response, text: body } = await post(url, mainRequest({ stream: false }));
+    expect(response.status).toBe(529);
+    expect(JSON.parse(body).error.type).toBe("overloaded_error");
+  });
+
   it("repeats a step as many times as asked", async () => {
     const { url } = await start({ script: [apiError(500, { repeat: 2 }), text("recovered")] });
     const statuses = [];

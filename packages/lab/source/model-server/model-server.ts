@@ -121,7 +121,8 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     if (step.delayMs) await sleep(step.delayMs);
     if (res.destroyed) return;
     const requestId = `req_scripted_${requests.length.toString().padStart(4, "0")}`;
-    if (step.kind === "error" && !step.inStream) {
+    // A non-streaming request has no stream to break into: an in-stream error becomes an HTTP one.
+    if (step.kind === "error" && (!step.inStream || body.stream !== true)) {
       const reply = errorReply(step, requestId, new Date());
       sendJson(res, reply.status, reply.body, reply.headers);
       return;
