@@ -54,6 +54,25 @@ describe("classifyOutcome on the recorded transcripts", () => {
   });
 });
 
+describe("other CLI versions' shapes", () => {
+  // Key order, fields added or dropped between CLI releases: the outcome must not depend on them.
+  const reshaped = (name: string): string =>
+    readFixture(name)
+      .toString("utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((text) => {
+        const { type, model_usage_since_last_result: _dropped, ...rest } = JSON.parse(text) as Record<string, unknown>;
+        return JSON.stringify({ type, ...rest, added_in_a_later_release: { nested: [1, 2, 3] } });
+      })
+      .join("\r\n");
+
+  it.each(fixtureNames())("%s keeps its outcome with type first, no per-run usage field, extra fields and CRLF", (name) => {
+    const outcome = classifyOutcome({ summary: parseInChunks(reshaped(name)).summary, exitCode: fixtureExitCode(name), stderr: fixtureStderr(name) });
+    expect(outcome).toMatchObject(expected[name]!);
+  });
+});
+
 describe("tool output and model text change nothing", () => {
   const scary = [
     "HTTP/1.1 401 Unauthorized",
