@@ -72,7 +72,7 @@ export function readInteger(
     return issues.add(path, expected, value, example);
   }
   if (bounds.max !== undefined && number > bounds.max) return issues.add(path, `a whole number <= ${bounds.max}`, value, example);
-  return number;
+  return number === 0 ? 0 : number; // "-0" is zero, not negative zero
 }
 
 /** An array of strings, or a JSON array of strings in one string (what a textarea sends). */
