@@ -43,7 +43,9 @@ function checkManifests(manifests: RunManifests, credentials: readonly string[])
       expect(isLabelValue(value), `label value ${value}`).toBe(true);
     }
   }
-  for (const key of Object.keys(job.metadata.annotations)) expect(isQualifiedName(key)).toBe(true);
+  for (const annotations of [job.metadata.annotations, job.spec.template.metadata.annotations]) {
+    for (const key of Object.keys(annotations)) expect(isQualifiedName(key)).toBe(true);
+  }
 
   const pod = job.spec.template.spec;
   expect(restrictedProfileViolations(pod)).toEqual([]);

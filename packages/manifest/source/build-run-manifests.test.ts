@@ -90,6 +90,14 @@ describe("buildRunManifests: the Job", () => {
     expect(message).toContain("image: expected the agent image");
   });
 
+  it("adds pod annotations and a priority class, the adapter's own annotations winning", () => {
+    const { job } = buildRunManifests(buildInput({}, { podAnnotations: { "sidecar.istio.io/inject": "false" }, priorityClassName: "agents" }));
+    expect(job.spec.template.metadata.annotations["sidecar.istio.io/inject"]).toBe("false");
+    expect(job.metadata.annotations["sidecar.istio.io/inject"]).toBeUndefined();
+    expect(job.spec.template.metadata.annotations["paperclip.io/run-id"]).toBe("9b8a7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d");
+    expect(job.spec.template.spec.priorityClassName).toBe("agents");
+  });
+
   it("sets the labels the runtime selects by, and user labels", () => {
     const { job } = buildRunManifests(buildInput({}, { labels: { team: "platform" } }));
     expect(job.metadata.labels).toMatchObject({

@@ -159,11 +159,13 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     namespace: placement.namespace,
     labels,
     annotations,
+    podAnnotations: config.podAnnotations,
     timeoutSec: config.timeoutSec,
     ttlSecondsAfterFinished: config.ttlSecondsAfterFinished,
     pod: {
       restartPolicy: "Never",
       ...optionalField("serviceAccountName", config.serviceAccountName),
+      ...optionalField("priorityClassName", config.priorityClassName),
       automountServiceAccountToken: config.automountServiceAccountToken,
       // Service links would add an env var per Service in the namespace: noise, and a size risk.
       enableServiceLinks: false,

@@ -40,6 +40,7 @@ export interface ContainerSpec {
 export interface PodSpec {
   restartPolicy: "Never";
   serviceAccountName?: string;
+  priorityClassName?: string;
   automountServiceAccountToken: boolean;
   enableServiceLinks: false;
   imagePullSecrets?: { name: string }[];
@@ -71,6 +72,8 @@ export interface JobInput {
   namespace: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** Extra annotations for the pod only (the adapter's own win on a clash). */
+  podAnnotations: Record<string, string>;
   timeoutSec: number;
   ttlSecondsAfterFinished: number;
   pod: PodSpec;
@@ -91,7 +94,7 @@ export function buildJob(input: JobInput): JobManifest {
       ...(input.timeoutSec > 0 ? { activeDeadlineSeconds: input.timeoutSec } : {}),
       ttlSecondsAfterFinished: input.ttlSecondsAfterFinished,
       template: {
-        metadata: { labels: input.labels, annotations: input.annotations },
+        metadata: { labels: input.labels, annotations: { ...input.podAnnotations, ...input.annotations } },
         spec: input.pod,
       },
     },

@@ -20,6 +20,7 @@ describe("parseAdapterConfig defaults", () => {
       imagePullPolicy: "IfNotPresent",
       automountServiceAccountToken: false,
       labels: {},
+      podAnnotations: {},
       resources: { requests: { cpu: "1000m", memory: "2Gi" }, limits: { cpu: "4000m", memory: "8Gi" } },
       runAsUser: 1000,
       runAsGroup: 1000,

@@ -43,6 +43,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "nodeSelector",
   "tolerations",
   "labels",
+  "podAnnotations",
+  "priorityClassName",
   "runAsUser",
   "runAsGroup",
   "fsGroup",

@@ -34,6 +34,16 @@ describe("placement keys", () => {
     expect(result.warnings).toHaveLength(2);
   });
 
+  it("read pod annotations (any text as values) and a priority class", () => {
+    const { config } = requireAdapterConfig({ podAnnotations: "sidecar.istio.io/inject=false", priorityClassName: "agents" });
+    expect(config.podAnnotations).toEqual({ "sidecar.istio.io/inject": "false" });
+    expect(config.priorityClassName).toBe("agents");
+    expect(issuesOf({ podAnnotations: { "bad key!": "x" } })[0]!.path).toContain("podAnnotations key");
+    expect(issuesOf({ podAnnotations: { big: "x".repeat(200_000) } })[0]!.path).toBe("podAnnotations");
+    expect(issuesOf({ priorityClassName: "Not Valid" })[0]!.path).toBe("priorityClassName");
+    expect(parseAdapterConfig({ podAnnotations: { "paperclip.io/run-id": "forged" } }).warnings[0]).toMatch(/dropped/);
+  });
+
   it("refuse uid 0 (the restricted profile requires non-root)", () => {
     expect(issuesOf({ runAsUser: 0 })[0]!.path).toBe("runAsUser");
   });

@@ -16,6 +16,8 @@ type PlacementKeys = Pick<
   | "nodeSelector"
   | "tolerations"
   | "labels"
+  | "podAnnotations"
+  | "priorityClassName"
 >;
 
 const PULL_POLICIES: readonly ImagePullPolicy[] = ["Always", "IfNotPresent", "Never"];
@@ -45,6 +47,10 @@ export function parsePlacementKeys(raw: Record<string, unknown>, issues: IssueLi
   const nodeSelector = readStringMap(raw.nodeSelector, "nodeSelector", issues, '{"pool": "agents"}');
   if (nodeSelector !== undefined) checkLabelMap(nodeSelector, "nodeSelector", issues);
   const tolerations = readTolerations(raw.tolerations, issues);
+  const priorityClassName = readString(raw.priorityClassName, "priorityClassName", issues, '"paperclip-agents"');
+  if (priorityClassName !== undefined && !isDns1123Subdomain(priorityClassName)) {
+    issues.add("priorityClassName", "a PriorityClass name (DNS-1123 subdomain)", raw.priorityClassName, '"paperclip-agents"');
+  }
   const automount = readBoolean(raw.automountServiceAccountToken, "automountServiceAccountToken", issues) ?? false;
   if (automount && serviceAccountName === undefined) {
     issues.warn("automountServiceAccountToken is on without serviceAccountName: agent pods get the namespace's default ServiceAccount token");
@@ -60,6 +66,8 @@ export function parsePlacementKeys(raw: Record<string, unknown>, issues: IssueLi
     ...(nodeSelector === undefined ? {} : { nodeSelector }),
     ...(tolerations === undefined ? {} : { tolerations }),
     labels: readUserLabels(raw.labels, issues),
+    podAnnotations: readPodAnnotations(raw.podAnnotations, issues),
+    ...(priorityClassName === undefined ? {} : { priorityClassName }),
   };
 }
 
@@ -81,6 +89,31 @@ function readUserLabels(value: unknown, issues: IssueList): Record<string, strin
     if (RESERVED_LABEL_PREFIXES.some((prefix) => key.startsWith(prefix))) {
       issues.warn(`labels.${key} was dropped: the prefixes ${RESERVED_LABEL_PREFIXES.join(", ")} are reserved for the adapter`);
     } else kept[key] = item;
+  }
+  return kept;
+}
+
+/** The API server's cap on all annotations of an object together. */
+const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+/** Pod annotations: any text as values; keys validated; our reserved prefixes dropped. */
+function readPodAnnotations(value: unknown, issues: IssueList): Record<string, string> {
+  const annotations = readStringMap(value, "podAnnotations", issues, '{"sidecar.istio.io/inject": "false"}') ?? {};
+  const kept: Record<string, string> = {};
+  let bytes = 0;
+  for (const [key, item] of Object.entries(annotations)) {
+    if (!isQualifiedName(key)) {
+      issues.add(`podAnnotations key ${JSON.stringify(key)}`, "an annotation key ([prefix/]name, name <= 63)", key, '"sidecar.istio.io/inject"');
+    } else if (RESERVED_LABEL_PREFIXES.some((prefix) => key.startsWith(prefix))) {
+      issues.warn(`podAnnotations.${key} was dropped: the prefixes ${RESERVED_LABEL_PREFIXES.join(", ")} are reserved for the adapter`);
+    } else {
+      kept[key] = item;
+      bytes += key.length + item.length;
+    }
+  }
+  // Leave room for the adapter's own annotations under the same cap.
+  if (bytes > MAX_ANNOTATION_BYTES / 2) {
+    issues.add("podAnnotations", `annotations of at most ${MAX_ANNOTATION_BYTES / 2} characters together`, `${bytes} characters`);
   }
   return kept;
 }

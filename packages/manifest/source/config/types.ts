@@ -75,6 +75,10 @@ export interface AdapterConfig {
   tolerations?: Toleration[];
   /** Extra labels on the Job and pod (reserved prefixes are dropped). */
   labels: Record<string, string>;
+  /** New: extra annotations on the pod (e.g. `sidecar.istio.io/inject: "false"`: a mesh sidecar keeps a Job from finishing). */
+  podAnnotations: Record<string, string>;
+  /** New: the pod's PriorityClass. */
+  priorityClassName?: string;
   /** New: pod uid. Default 1000. */
   runAsUser: number;
   /** New: pod gid. Default 1000. */

@@ -114,6 +114,8 @@ const sensibleRawConfig = fc.record(
     nodeSelector: fc.dictionary(fc.stringMatching(/^[a-z]{1,5}$/), fc.stringMatching(/^[a-z0-9]{0,5}$/), { maxKeys: 3 }),
     tolerations: fc.constant([{ key: "dedicated", operator: "Equal", value: "agents", effect: "NoSchedule" }]),
     labels: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.stringMatching(/^[a-z0-9]{0,8}$/), { maxKeys: 3 }),
+    podAnnotations: fc.dictionary(fc.constantFrom("sidecar.istio.io/inject", "note", "paperclip.io/run-id"), anyText, { maxKeys: 3 }),
+    priorityClassName: fc.constantFrom("agents", "high"),
     runAsUser: fc.integer({ min: 1, max: 70_000 }),
     fsGroup: fc.integer({ min: 0, max: 70_000 }),
     workspaceVolumeClaim: fc.constantFrom("paperclip-data", "other-claim"),
