@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminClients, createTestNamespace } from "../test-support/lab-client.ts";
+import { adminClients, createTestNamespace, eventually } from "../test-support/lab-client.ts";
 import { podUntil, shellPod } from "./test-utils/pods.ts";
 
 // What a pod's containers see and what the node reports about them, read back through
@@ -70,6 +70,28 @@ describe("containers on kubelet-sim", () => {
     await core.createNamespacedPod({ namespace: ns.name, body: shellPod("no-image", "true", { container: { image: "lab.local/missing:1" } }) });
     const backOff = await waitingReason("no-image", "ImagePullBackOff");
     expect(backOff.message).toBe('Back-off pulling image "lab.local/missing:1"');
+  });
+
+  it("records the kubelet's events for the pod (what `kubectl describe pod` shows)", async () => {
+    const reasonsOf = async (name: string) => {
+      const events = await core.listNamespacedEvent({ namespace: ns.name, fieldSelector: `involvedObject.name=${name}` });
+      return events.items.filter((e) => e.source?.component === "kubelet").map((e) => `${e.type} ${e.reason}: ${e.message}`);
+    };
+    await eventually("the started pod's events", async () => {
+      const reasons = await reasonsOf("as-user");
+      return reasons.includes("Normal Started: Started container main") ? reasons : undefined;
+    });
+    expect(await reasonsOf("as-user")).toEqual(
+      expect.arrayContaining([
+        'Normal Pulled: Container image "lab.local/busybox:1" already present on machine',
+        "Normal Created: Created container: main",
+      ]),
+    );
+    const pull = await eventually("the missing image's events", async () => {
+      const reasons = await reasonsOf("no-image");
+      return reasons.some((r) => r.startsWith("Normal BackOff")) ? reasons : undefined;
+    });
+    expect(pull).toEqual(expect.arrayContaining([expect.stringMatching(/^Warning Failed: Failed to pull image "lab.local\/missing:1"/)]));
   });
 
   it("a malformed image reference gives InvalidImageName", async () => {

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type ApiClient, createApiClient, isNotFound } from "./api-client.ts";
+import { createEventRecorder } from "./events.ts";
 import type { NodeFacts } from "./field-ref.ts";
 import type { ImageCatalog } from "./image-catalog.ts";
 import { readKubeconfig } from "./kubeconfig.ts";
@@ -126,6 +127,7 @@ export async function startKubeletSim(options: KubeletSimOptions): Promise<Kubel
       },
       imagePullBackoffMs: options.imagePullBackoffMs ?? 2_000,
       configRetryMs: 1_000,
+      recordEvent: createEventRecorder(api, options.nodeName, log),
       log,
     };
     const watch = startPodWatch(

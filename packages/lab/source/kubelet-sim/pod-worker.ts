@@ -5,6 +5,7 @@ import type { ContainerLog } from "./container-log.ts";
 import { CreateContainerError, planContainer } from "./container-plan.ts";
 import { type RunningContainer, startContainer } from "./container-process.ts";
 import { type ContainerConfigError, resolveEnv } from "./env.ts";
+import type { EventRecorder, PodEvent } from "./events.ts";
 import type { NodeFacts } from "./field-ref.ts";
 import { type ImageCatalog, lookupImage } from "./image-catalog.ts";
 import type { MemoryCgroups } from "./memory-cgroup.ts";
@@ -34,6 +35,7 @@ export type PodWorkerContext = {
   imagePullBackoffMs: number;
   /** Retry delay after CreateContainerConfigError or a failed volume setup. */
   configRetryMs: number;
+  recordEvent: EventRecorder;
   log(line: string): void;
 };
 
@@ -172,6 +174,7 @@ export class PodWorker {
       } catch (error) {
         // As on a real node: the pod stays ContainerCreating; the reason is an event there, a log line here.
         this.#ctx.log(`kubelet-sim: pod ${this.key}: ${(error as VolumeSetupError).message}; retrying`);
+        this.#event({ type: "Warning", reason: "FailedMount", message: (error as VolumeSetupError).message });
         await this.#sleep(delay);
         delay = Math.min(delay * 2, 30_000);
       }
@@ -199,6 +202,12 @@ export class PodWorker {
         },
       };
       this.#publish();
+      this.#event({
+        type: "Warning",
+        reason: "BackOff",
+        message: `Back-off restarting failed container ${slot.spec.name} in pod ${p.name}_${p.namespace}(${p.uid})`,
+        container: { name: slot.spec.name, init: slot.init },
+      });
       await this.#sleep(backoff);
       backoff = Math.min(backoff * 2, maxBackoffMs);
     }
@@ -207,6 +216,7 @@ export class PodWorker {
   async #runOnce(slot: Slot): Promise<number | undefined> {
     const ctx = this.#ctx;
     const pod = this.#pod;
+    const container = { name: slot.spec.name, init: slot.init };
     const setWaiting = (reason: string, message?: string) => {
       slot.state.state = { waiting: message ? { reason, message } : { reason } };
       this.#publish();
@@ -216,11 +226,15 @@ export class PodWorker {
     const image = lookupImage(ctx.images, slot.spec.image);
     if (image.kind === "invalid") {
       setWaiting(image.reason, image.message);
+      this.#event({ type: "Warning", reason: "InspectFailed", message: image.message, container });
       await this.#sleep(Number.POSITIVE_INFINITY);
       return undefined;
     }
     if (image.kind === "missing") {
       let delay = ctx.imagePullBackoffMs;
+      this.#event({ type: "Normal", reason: "Pulling", message: `Pulling image "${slot.spec.image}"`, container });
+      this.#event({ type: "Warning", reason: "Failed", message: image.message, container });
+      this.#event({ type: "Normal", reason: "BackOff", message: `Back-off pulling image "${slot.spec.image}"`, container });
       while (!this.#halt.signal.aborted) {
         setWaiting("ErrImagePull", image.message);
         await this.#sleep(Math.min(delay, 1_000));
@@ -233,7 +247,12 @@ export class PodWorker {
     }
     if (image.pullDelayMs > 0 && slot.state.restartCount === 0) {
       setWaiting(slot.state.state.waiting?.reason ?? "ContainerCreating");
+      this.#event({ type: "Normal", reason: "Pulling", message: `Pulling image "${slot.spec.image}"`, container });
       await this.#sleep(image.pullDelayMs);
+      const seconds = (image.pullDelayMs / 1000).toFixed(1);
+      this.#event({ type: "Normal", reason: "Pulled", message: `Successfully pulled image "${slot.spec.image}" in ${seconds}s`, container });
+    } else if (slot.state.restartCount === 0) {
+      this.#event({ type: "Normal", reason: "Pulled", message: `Container image "${slot.spec.image}" already present on machine`, container });
     }
 
     // 2. Configuration: env, argv, user, mounts. A missing Secret key is retried, as the kubelet does.
@@ -247,11 +266,13 @@ export class PodWorker {
       } catch (error) {
         if (error instanceof CreateContainerError) {
           setWaiting("CreateContainerError", error.message);
+          this.#event({ type: "Warning", reason: "Failed", message: `Error: ${error.message}`, container });
           await this.#sleep(Number.POSITIVE_INFINITY);
           return undefined;
         }
         // ContainerConfigError carries the kubelet's wording; anything else (an API error) is shown as it is.
         setWaiting("CreateContainerConfigError", (error as ContainerConfigError).message);
+        this.#event({ type: "Warning", reason: "Failed", message: `Error: ${(error as ContainerConfigError).message}`, container });
         await this.#sleep(delay);
         delay = Math.min(delay * 2, 30_000);
       }
@@ -287,6 +308,8 @@ export class PodWorker {
     });
     slot.running = running;
     slot.logs.push(running.log);
+    this.#event({ type: "Normal", reason: "Created", message: `Created container: ${slot.spec.name}`, container });
+    this.#event({ type: "Normal", reason: "Started", message: `Started container ${slot.spec.name}`, container });
     const startedAt = secondsTime(running.startedAt);
     slot.state.containerID = containerID;
     slot.state.state = { running: { startedAt } };
@@ -324,7 +347,12 @@ export class PodWorker {
       if (why === "deadline") this.#runtime.failure = { reason: "DeadlineExceeded", message: deadlineMessage };
       this.#halt.abort();
       clearTimeout(this.#deadlineTimer);
-      for (const slot of this.#slots) slot.running?.terminate();
+      if (why === "deadline") this.#event({ type: "Normal", reason: "DeadlineExceeded", message: deadlineMessage });
+      for (const slot of this.#slots) {
+        if (!slot.running) continue;
+        this.#event({ type: "Normal", reason: "Killing", message: `Stopping container ${slot.spec.name}`, container: { name: slot.spec.name, init: slot.init } });
+        slot.running.terminate();
+      }
       this.#killAfter(this.#graceSeconds(why));
       await Promise.all(this.#slots.map((s) => s.running?.exited));
       await this.#finished;
@@ -387,6 +415,15 @@ export class PodWorker {
     this.#runtime.failure = { reason: "NodeRestarted", message: "kubelet-sim restarted while the pod ran; its processes are gone" };
     this.#halt.abort();
     this.#publish();
+  }
+
+  #eventsSent = new Set<string>();
+  /** Records an event once per pod (a real kubelet would count repeats instead). */
+  #event(event: PodEvent): void {
+    const key = `${event.container?.name ?? ""}/${event.reason}/${event.message}`;
+    if (this.#eventsSent.has(key) || this.#gone) return;
+    this.#eventsSent.add(key);
+    this.#ctx.recordEvent(this.#pod, event);
   }
 
   /** Resolves after `ms`, or at once when the pod must stop. */
