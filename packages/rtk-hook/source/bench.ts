@@ -103,10 +103,11 @@ try {
     writeFileSync(file, item.output);
     return file;
   });
-  console.error("asking the real CLI: without the hook, with --max-bytes 50000 (default), with --max-bytes 10000...");
+  console.error("asking the real CLI: without the hook, with --max-bytes 50000 (default), with --max-bytes 10000 and 5000...");
   const without = await modelReceives(files, undefined);
   const withDefault = await modelReceives(files, settingsFor(50_000));
   const withTight = await modelReceives(files, settingsFor(10_000));
+  const withTighter = await modelReceives(files, settingsFor(5_000));
 
   console.error(`measuring hook latency (${latencyRuns} spawns per item)...`);
   const nodeBaseline = await latencies(`${process.execPath} -e 0`, "");
@@ -121,26 +122,28 @@ try {
       without: utf8ByteLength(without[index]!),
       hook50k: utf8ByteLength(withDefault[index]!),
       hook10k: utf8ByteLength(withTight[index]!),
+      hook5k: utf8ByteLength(withTighter[index]!),
       errors: important.length,
       keptWithout: keptCount(important, without[index]!),
       kept50k: keptCount(important, withDefault[index]!),
       kept10k: keptCount(important, withTight[index]!),
+      kept5k: keptCount(important, withTighter[index]!),
       work: inProcessMs(item, files[index]!),
       p50: percentile(hookTimes[index]!, 50),
       p95: percentile(hookTimes[index]!, 95),
     };
   });
-  const total = (key: "raw" | "without" | "hook50k" | "hook10k" | "errors" | "keptWithout" | "kept50k" | "kept10k") => rows.reduce((sum, row) => sum + row[key], 0);
+  const total = (key: "raw" | "without" | "hook50k" | "hook10k" | "hook5k" | "errors" | "keptWithout" | "kept50k" | "kept10k" | "kept5k") => rows.reduce((sum, row) => sum + row[key], 0);
   const allTimes = hookTimes.flat();
 
   console.log("\nBytes of tool_result the model received (real Claude Code 2.1.330, Bash `cat` of each output)\n");
-  console.log("| output | raw | no hook | hook 50000 (default) | hook 10000 | error/warning lines: raw / kept no hook / 50000 / 10000 |");
-  console.log("|---|---:|---:|---:|---:|---:|");
+  console.log("| output | raw | no hook | hook 50000 (default) | hook 10000 | hook 5000 | error/warning lines: raw / kept with no hook / 50000 / 10000 / 5000 |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const row of rows) {
-    console.log(`| ${row.item} | ${kb(row.raw)} | ${kb(row.without)} | ${kb(row.hook50k)} | ${kb(row.hook10k)} | ${row.errors} / ${row.keptWithout} / ${row.kept50k} / ${row.kept10k} |`);
+    console.log(`| ${row.item} | ${kb(row.raw)} | ${kb(row.without)} | ${kb(row.hook50k)} | ${kb(row.hook10k)} | ${kb(row.hook5k)} | ${row.errors} / ${row.keptWithout} / ${row.kept50k} / ${row.kept10k} / ${row.kept5k} |`);
   }
   console.log(
-    `| **total** | ${kb(total("raw"))} | ${kb(total("without"))} | ${kb(total("hook50k"))} (${versus(total("hook50k"), total("raw"), "raw")}, ${versus(total("hook50k"), total("without"), "no hook")}) | ${kb(total("hook10k"))} (${versus(total("hook10k"), total("raw"), "raw")}, ${versus(total("hook10k"), total("without"), "no hook")}) | ${total("errors")} / ${total("keptWithout")} / ${total("kept50k")} / ${total("kept10k")} |`,
+    `| **total** | ${kb(total("raw"))} | ${kb(total("without"))} | ${kb(total("hook50k"))} (${versus(total("hook50k"), total("raw"), "raw")}, ${versus(total("hook50k"), total("without"), "no hook")}) | ${kb(total("hook10k"))} (${versus(total("hook10k"), total("raw"), "raw")}, ${versus(total("hook10k"), total("without"), "no hook")}) | ${kb(total("hook5k"))} (${versus(total("hook5k"), total("raw"), "raw")}, ${versus(total("hook5k"), total("without"), "no hook")}) | ${total("errors")} / ${total("keptWithout")} / ${total("kept50k")} / ${total("kept10k")} / ${total("kept5k")} |`,
   );
   console.log(`\nLatency the hook adds per tool call (built bin via /bin/sh, ${latencyRuns} runs per output, ${process.version})\n`);
   console.log("| output | p50 | p95 | the hook's own work (in-process median) |");
