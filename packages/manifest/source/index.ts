@@ -58,6 +58,7 @@ export type {
   RunSkill,
   SelfPodInfo,
 } from "./run-context.ts";
+export { resumeSessionId, taskIdOf } from "./run-context.ts";
 export { RUN_FILES_DIR, RunFileKey, SKILLS_DIR } from "./run-files.ts";
 export { rtkSettingsDocument } from "./rtk-settings.ts";
 export { MAX_SECRET_BYTES, type OwnerReference, type SecretManifest, withOwnerJob } from "./secret.ts";

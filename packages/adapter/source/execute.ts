@@ -1,0 +1,166 @@
+import { readFile } from "node:fs/promises";
+import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, type RunJobOutcome, runJob } from "@claude-k8s/k8s-runtime";
+import { type AdapterConfig, buildRunManifests, ManifestError, parseAdapterConfig, resumeSessionId, type RunContext, type RunManifests, type RunSkill, taskIdOf } from "@claude-k8s/manifest";
+import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
+import { billingFacts } from "./credentials.ts";
+import { toExecutionResult } from "./execution-result.ts";
+import { KubeTargetError, resolveKubeTarget, runtimeFor } from "./kube-access.ts";
+import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
+import { rtkHookProgram } from "./rtk-hook-program.ts";
+import { selfPodInfo } from "./self-pod.ts";
+
+export const ADAPTER_TYPE = "claude_k8s";
+/** How many trailing text lines (the CLI's stderr, shell errors) the outcome reads. */
+const STDERR_TAIL_LINES = 200;
+
+/**
+ * Paperclip's `execute`: one run of one agent as a Kubernetes Job. Never throws for a
+ * run-level problem: every failure comes back as a result with a code and a message that
+ * names the object and the next step.
+ */
+export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExecutionResult> {
+  const status = (line: string) => ctx.onLog("stdout", `[claude-k8s] ${line}\n`);
+  const parsed = parseAdapterConfig(ctx.config);
+  if (!parsed.ok) return failure("k8s_config_invalid", parsed.error.message);
+  for (const warning of parsed.warnings) await status(`config: ${warning}`);
+  const config = parsed.config;
+
+  try {
+    const target = resolveKubeTarget(config.kubeconfig);
+    const runtime = await runtimeFor(target, (line) => void status(line));
+    const selfPod = await selfPodInfo((line) => void status(line));
+    const rtkHook = config.enableRtk ? await rtkHookProgram() : undefined;
+    const instructions = await readInstructions(config, (line) => void status(line));
+    const skills = runtimeSkills(ctx.config);
+    if (skills.length > 0) await status(`skills bundled: ${skills.map((skill) => skill.runtimeName).join(", ")}`);
+
+    const signal = ctx.signal ?? new AbortController().signal;
+    const run = runContextOf(ctx);
+    const attempt = async (context: RunContext) => {
+      const manifests = buildRunManifests({ config, run: context, ...(selfPod ? { selfPod } : {}), skills, ...(instructions ? { instructions } : {}), ...(rtkHook ? { rtkHook } : {}) });
+      for (const warning of manifests.warnings) await status(warning);
+      return runOnce(ctx, config, manifests, context, runtime, signal, status);
+    };
+
+    const first = await attempt(run);
+    // A resume id the CLI does not know: run once more as a fresh session, and say so.
+    if (first.result.errorCode !== "session_unavailable" || !resumeSessionId(run) || signal.aborted) return first.result;
+    await status(`session ${resumeSessionId(run)} cannot be resumed; starting a fresh session`);
+    if (first.outcome.kind === "finished" && first.outcome.cleanup === "retained") {
+      // The retry gets the same Job name (one per agent and run): the retained one must go first.
+      const watches = acquireNamespaceWatches(runtime.hub, first.outcome.job.namespace);
+      try {
+        await cleanupRun({ client: runtime.client, namespace: first.outcome.job.namespace, jobName: first.outcome.job.name, jobUid: first.outcome.job.uid, secretNames: [], jobs: watches.jobs });
+      } finally {
+        watches.release();
+      }
+    }
+    const fresh = await attempt({ ...run, runtime: { ...run.runtime, sessionId: null, sessionParams: null } });
+    // The stored session is unusable: a fresh one replaces it when the retry made one, else it is cleared.
+    return fresh.result.sessionParams ? fresh.result : { ...fresh.result, clearSession: true };
+  } catch (error) {
+    if (error instanceof ManifestError || error instanceof KubeTargetError) return failure(error.code, error.message);
+    if (error instanceof Error && error.message.startsWith("enableRtk needs")) return failure("k8s_config_invalid", error.message);
+    return failure("adapter_failed", `claude_k8s: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function runOnce(
+  ctx: AdapterExecutionContext,
+  config: AdapterConfig,
+  manifests: RunManifests,
+  run: RunContext,
+  runtime: Awaited<ReturnType<typeof runtimeFor>>,
+  signal: AbortSignal,
+  status: (line: string) => Promise<void>,
+): Promise<{ result: AdapterExecutionResult; outcome: RunJobOutcome }> {
+  // A second line of defence after the log follower: an event seen twice is dropped here too.
+  const parser = createStreamParser({ deduper: createDeduper() });
+  const textLines: string[] = [];
+  const lastLines: string[] = [];
+  const container = manifests.job.spec.template.spec.containers[0];
+
+  const outcome: RunJobOutcome = await runJob({
+    runtime,
+    manifests,
+    run: { agentId: run.agent.id, runId: run.runId, ...(taskIdOf(run) ? { taskId: taskIdOf(run) } : {}), ...(resumeSessionId(run) ? { sessionId: resumeSessionId(run) } : {}) },
+    policy: { reattachOrphanedJobs: config.reattachOrphanedJobs, ownerStaleAfterMs: 10 * 60_000 },
+    budgets: { ...defaultPodBudgets, scheduleTimeoutMs: config.podScheduleTimeoutSec * 1000, startTimeoutMs: config.podStartTimeoutSec * 1000 },
+    deadlineMs: config.timeoutSec > 0 ? (config.timeoutSec + config.graceSec) * 1000 : 0,
+    retainJob: config.retainJobs,
+    signal,
+    beforeLaunch: async () => {
+      await ctx.onCancellationReady?.();
+    },
+    onLaunched: async (job) => {
+      await ctx.onMeta?.({
+        adapterType: "claude_k8s",
+        command: manifests.claudeArgv[0] ?? "claude",
+        commandArgs: manifests.claudeArgv.slice(1),
+        cwd: manifests.workingDir,
+        commandNotes: [`${job.adopted ? "adopted" : "created"} Job ${job.namespace}/${job.name}`, `image ${container.image}`],
+        prompt: manifests.prompt.prompt,
+        promptMetrics: Object.fromEntries(manifests.prompt.sections.map((section) => [section.name, section.chars])),
+      });
+      await ctx.onDispatch?.();
+    },
+    onLine: async (line) => {
+      const events = parser.write(`${line}\n`);
+      if (events.length === 0) return; // a repeat the deduper dropped
+      if (events.every((event) => event.kind === "text")) {
+        textLines.push(line);
+        if (textLines.length > STDERR_TAIL_LINES) textLines.shift();
+      }
+      lastLines.push(line);
+      if (lastLines.length > 5) lastLines.shift();
+      await ctx.onLog("stdout", `${line}\n`);
+    },
+    onStatus: status,
+  });
+  parser.end();
+
+  const envNames = new Set(container.env.map((variable) => variable.name));
+  const envValues = Object.fromEntries(container.env.filter((variable) => "value" in variable).map((variable) => [variable.name, (variable as { value?: string }).value]));
+  const result = toExecutionResult({
+    outcome,
+    summary: parser.summary(),
+    stderrTail: textLines.join("\n"),
+    billing: billingFacts({ names: envNames, values: envValues }),
+    ...(config.model ? { configuredModel: config.model } : {}),
+    cwd: manifests.workingDir,
+    lastLines,
+    now: () => new Date(),
+  });
+  return { result, outcome };
+}
+
+function runContextOf(ctx: AdapterExecutionContext): RunContext {
+  return { runId: ctx.runId, agent: ctx.agent, runtime: ctx.runtime, context: ctx.context, authToken: ctx.authToken ?? null };
+}
+
+/** Paperclip's `config.paperclipRuntimeSkills`: `{runtimeName, source}` with server paths. */
+function runtimeSkills(raw: Record<string, unknown>): RunSkill[] {
+  const skills = raw.paperclipRuntimeSkills;
+  if (!Array.isArray(skills)) return [];
+  return skills.flatMap((skill) => {
+    const record = skill as Record<string, unknown>;
+    const runtimeName = typeof record.runtimeName === "string" ? record.runtimeName : typeof record.key === "string" ? record.key : undefined;
+    const sourcePath = typeof record.source === "string" ? record.source : undefined;
+    return runtimeName && sourcePath ? [{ runtimeName, sourcePath }] : [];
+  });
+}
+
+/** The instructions file's text when this process can read it: it then travels with the run. */
+async function readInstructions(config: AdapterConfig, log: (line: string) => void): Promise<{ text: string } | undefined> {
+  if (!config.instructionsFilePath) return undefined;
+  try {
+    return { text: await readFile(config.instructionsFilePath, "utf8") };
+  } catch (error) {
+    log(`instructions file ${config.instructionsFilePath} is not readable here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the pod reads it from the shared volume`);
+    return undefined;
+  }
+}
+
+function failure(code: string, message: string): AdapterExecutionResult {
+  return { exitCode: null, signal: null, timedOut: false, errorCode: code, errorMessage: message };
+}

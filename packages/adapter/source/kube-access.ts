@@ -1,0 +1,65 @@
+import { existsSync } from "node:fs";
+import { KubeConfig } from "@kubernetes/client-node";
+import { createRuntimeContext, type RuntimeContext } from "@claude-k8s/k8s-runtime";
+
+const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** True when this process runs in a Kubernetes pod with a service-account token. */
+export function runsInCluster(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync(`${SERVICE_ACCOUNT_DIR}/token`);
+}
+
+export interface KubeTarget {
+  kubeConfig: KubeConfig;
+  /** Where the credentials came from, for messages and the runtime cache key. */
+  source: string;
+}
+
+/**
+ * Which cluster runs the Jobs: `kubeconfig` from the adapter config, else $KUBECONFIG,
+ * else the in-cluster identity, else ~/.kube/config.
+ */
+export function resolveKubeTarget(kubeconfigPath: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeTarget {
+  const kubeConfig = new KubeConfig();
+  const explicit = kubeconfigPath ?? env.KUBECONFIG?.split(":").find((entry) => entry.trim() !== "");
+  if (explicit) {
+    if (!existsSync(explicit)) {
+      throw new KubeTargetError(`the kubeconfig ${explicit} (${kubeconfigPath ? "adapter config key kubeconfig" : "KUBECONFIG"}) does not exist: point it at a readable kubeconfig file, or leave it unset to use the in-cluster identity`);
+    }
+    kubeConfig.loadFromFile(explicit);
+    return { kubeConfig, source: `kubeconfig ${explicit} (context ${kubeConfig.getCurrentContext()})` };
+  }
+  if (runsInCluster(env)) {
+    kubeConfig.loadFromCluster();
+    return { kubeConfig, source: "in-cluster service account" };
+  }
+  kubeConfig.loadFromDefault();
+  if (!kubeConfig.getCurrentCluster()) {
+    throw new KubeTargetError("no Kubernetes credentials: set the adapter config key kubeconfig, or KUBECONFIG, or run Paperclip in a pod with a service account");
+  }
+  return { kubeConfig, source: `default kubeconfig (context ${kubeConfig.getCurrentContext()})` };
+}
+
+export class KubeTargetError extends Error {
+  readonly code = "k8s_config_invalid";
+}
+
+const runtimes = new Map<string, Promise<RuntimeContext>>();
+
+/** One runtime (client, watches, heartbeat) per cluster identity per process, shared by all runs. */
+export function runtimeFor(target: KubeTarget, log: (line: string) => void): Promise<RuntimeContext> {
+  let runtime = runtimes.get(target.source);
+  if (!runtime) {
+    runtime = createRuntimeContext(target.kubeConfig, { log });
+    runtime.catch(() => runtimes.delete(target.source));
+    runtimes.set(target.source, runtime);
+  }
+  return runtime;
+}
+
+/** Stops every runtime (tests, and a graceful server shutdown). */
+export async function closeRuntimes(): Promise<void> {
+  const all = [...runtimes.values()];
+  runtimes.clear();
+  await Promise.all(all.map(async (runtime) => (await runtime).close()));
+}
