@@ -101,6 +101,10 @@ export function controllerManagerArgs(o: { port: number; kubeconfigPath: string;
     // serviceaccount, serviceaccount-token, node lifecycle, ...), each with its own identity.
     "--controllers=*",
     "--use-service-account-credentials=true",
+    // Each controller's own ServiceAccount and token are made at start through the client's
+    // rate limiter (20 QPS by default), which alone took ~5 s of the lab's start.
+    "--kube-api-qps=200",
+    "--kube-api-burst=400",
     `--service-account-private-key-file=${o.pki.serviceAccountKeyPath}`,
     `--root-ca-file=${o.pki.clusterCa.certPath}`,
     // Lets the CSR signer issue certificates chained to the lab CA (kubelet-sim may use it).
