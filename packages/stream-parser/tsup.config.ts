@@ -2,8 +2,9 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    // The library: ESM and CommonJS (no dependencies, so nothing forces ESM only).
-    entry: { index: "source/index.ts" },
+    // The library: ESM and CommonJS (no dependencies, so nothing forces ESM only). `transcript`
+    // is its own entry: it imports nothing, so it can run anywhere (a browser, a web worker).
+    entry: { index: "source/index.ts", transcript: "source/transcript.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
