@@ -12,7 +12,13 @@ import type { MemoryCgroups } from "./memory-cgroup.ts";
 import { type ContainerRuntimeState, computePodStatus, type PodRuntimeState, podPhase } from "./pod-status.ts";
 import { terminationMessage } from "./termination-message.ts";
 import type { Container, ContainerState, Pod } from "./types.ts";
-import { prepareVolumes, type VolumeSetupError, type VolumeSources } from "./volume-content.ts";
+import {
+  prepareVolumes,
+  refreshServiceAccountTokens,
+  tokenRefreshDelayMs,
+  type VolumeSetupError,
+  type VolumeSources,
+} from "./volume-content.ts";
 import { type PodPaths, planMounts, terminationLogHostPath } from "./volume-plan.ts";
 import { wrapperScript } from "./wrapper-script.ts";
 
@@ -71,6 +77,7 @@ export class PodWorker {
   #adoptedFinished = false;
 
   constructor(ctx: PodWorkerContext, pod: Pod) {
+    this.#halt.signal.addEventListener("abort", () => clearTimeout(this.#tokenTimer));
     this.#ctx = ctx;
     this.#pod = pod;
     this.key = `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -150,6 +157,7 @@ export class PodWorker {
     }
     await mkdir(this.#paths.podDir, { recursive: true });
     if (!(await this.#setUpVolumes())) return;
+    this.#scheduleTokenRefresh();
     this.#runtime.sandboxReady = true;
     this.#publish();
     for (const slot of this.#slots.filter((s) => s.init)) {
@@ -163,6 +171,24 @@ export class PodWorker {
     await Promise.all(this.#slots.filter((s) => !s.init).map((s) => this.#runWithRestarts(s)));
     clearTimeout(this.#deadlineTimer);
     this.#publish();
+  }
+
+  #tokenTimer: NodeJS.Timeout | undefined;
+  /** Renews projected service-account tokens while the pod runs (long agent runs outlive an hour). */
+  #scheduleTokenRefresh(): void {
+    const delay = tokenRefreshDelayMs(this.#pod);
+    if (delay === undefined || this.#halt.signal.aborted) return;
+    this.#tokenTimer = setTimeout(async () => {
+      try {
+        await refreshServiceAccountTokens(this.#pod, this.#paths, this.#ctx.sources);
+        this.#scheduleTokenRefresh();
+      } catch (error) {
+        this.#ctx.log(`kubelet-sim: pod ${this.key}: token refresh failed (retrying in 10 s): ${(error as Error).message}`);
+        this.#tokenTimer = setTimeout(() => this.#scheduleTokenRefresh(), 10_000);
+        this.#tokenTimer.unref();
+      }
+    }, delay);
+    this.#tokenTimer.unref();
   }
 
   async #setUpVolumes(): Promise<boolean> {

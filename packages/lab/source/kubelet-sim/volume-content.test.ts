@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NodeFacts } from "./field-ref.ts";
 import type { Pod, Volume } from "./types.ts";
-import { prepareVolumes, VolumeSetupError, type VolumeSources } from "./volume-content.ts";
+import { prepareVolumes, refreshServiceAccountTokens, tokenRefreshDelayMs, VolumeSetupError, type VolumeSources } from "./volume-content.ts";
 
 const node: NodeFacts = { hostIP: "127.0.0.1", podIP: "127.0.0.1", allocatable: { cpu: 2, memory: 2 ** 33 } };
 const b64 = (text: string) => Buffer.from(text).toString("base64");
@@ -97,5 +97,27 @@ describe("prepareVolumes", () => {
       "references non-existent secret key: nope",
     );
     await expect(setUp({ name: "v", secret: { secretName: "gone", optional: true } })).resolves.toBeUndefined();
+  });
+});
+
+describe("service-account token refresh", () => {
+  const projected = (expirationSeconds?: number): Volume => ({
+    name: "kube-api-access",
+    projected: { sources: [{ serviceAccountToken: { path: "token", ...(expirationSeconds ? { expirationSeconds } : {}) } }] },
+  });
+
+  it("is due at 80% of the shortest token lifetime", () => {
+    expect(tokenRefreshDelayMs(pod([projected(600), { ...projected(), name: "other" }]))).toBe(480_000);
+    expect(tokenRefreshDelayMs(pod([{ name: "scratch", emptyDir: {} }]))).toBeUndefined();
+  });
+
+  it("rewrites the token file in place, keeping the directory a bind mount points at", async () => {
+    const p = pod([projected(600)]);
+    await prepareVolumes(p, paths(), sources, node);
+    const file = join(dir, "pod/volumes/projected/kube-api-access/token");
+    const before = statSync(join(dir, "pod/volumes/projected/kube-api-access")).ino;
+    await refreshServiceAccountTokens(p, paths(), { ...sources, serviceAccountToken: async () => "jwt-2" });
+    expect(readFileSync(file, "utf8")).toBe("jwt-2");
+    expect(statSync(join(dir, "pod/volumes/projected/kube-api-access")).ino).toBe(before);
   });
 });

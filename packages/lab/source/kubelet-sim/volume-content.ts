@@ -154,3 +154,33 @@ async function writeVolume(dir: string, files: FileToWrite[], fsGroup: number | 
     await chmod(path, fsGroup !== undefined ? file.mode | 0o440 : file.mode);
   }
 }
+
+/**
+ * When the pod's projected service-account tokens need renewing: at 80% of the shortest
+ * expirationSeconds, as the kubelet does; undefined when the pod has none.
+ */
+export function tokenRefreshDelayMs(pod: Pod): number | undefined {
+  const lifetimes = (pod.spec.volumes ?? []).flatMap((volume) =>
+    (volume.projected?.sources ?? []).flatMap((source) =>
+      source.serviceAccountToken ? [source.serviceAccountToken.expirationSeconds ?? defaultTokenExpirationSeconds] : [],
+    ),
+  );
+  return lifetimes.length === 0 ? undefined : Math.min(...lifetimes) * 1000 * 0.8;
+}
+
+/**
+ * Writes fresh tokens into the projected volumes, in place: the container's bind mount
+ * holds the directory's inode, so the files must be rewritten, not the directory replaced.
+ */
+export async function refreshServiceAccountTokens(pod: Pod, paths: PodPaths, sources: VolumeSources): Promise<void> {
+  for (const volume of pod.spec.volumes ?? []) {
+    for (const source of volume.projected?.sources ?? []) {
+      if (!source.serviceAccountToken) continue;
+      const token = await sources.serviceAccountToken(pod, {
+        audience: source.serviceAccountToken.audience,
+        expirationSeconds: source.serviceAccountToken.expirationSeconds ?? defaultTokenExpirationSeconds,
+      });
+      await writeFile(join(volumeHostPath(pod, volume, paths), normalize(source.serviceAccountToken.path)), token);
+    }
+  }
+}
