@@ -65,6 +65,8 @@ function inlineLimitFromEnv(): number | undefined {
 
 async function runHook(maxBytesFlag: string | undefined): Promise<void> {
   // Whatever happens, Claude's tool call goes on: nothing on stdout, exit 0, reason on stderr.
+  // A reader that went away (EPIPE) must not turn into a crash with a stack trace either.
+  process.stdout.on("error", (error) => process.stderr.write(`${hookName}: could not write the answer: ${error.message}\n`));
   try {
     const maxBytes = parseMaxBytes(maxBytesFlag);
     const event = parseHookEvent(await readStdin());
