@@ -19,19 +19,29 @@ export async function registerNode(
 ): Promise<NodeHeartbeat> {
   const name = encodeURIComponent(options.nodeName);
   const registeredAt = secondsTime(Date.now());
-  let node: { metadata: { uid: string } };
-  try {
-    node = await api.json("POST", "/api/v1/nodes", { body: nodeObject(options, registeredAt) });
-  } catch (error) {
-    if (!isConflict(error)) throw registrationError(error, options.nodeName);
-    // A node of this name exists (a restarted sim): take it over with fresh status.
-    node = await api.json("GET", `/api/v1/nodes/${name}`);
-  }
-  const patchStatus = () =>
-    api.json("PATCH", `/api/v1/nodes/${name}/status`, {
-      body: { status: nodeStatus(options, secondsTime(Date.now()), registeredAt) },
-      contentType: "application/merge-patch+json",
-    });
+  let node: { metadata: { uid: string } } = { metadata: { uid: "" } };
+  const register = async () => {
+    try {
+      node = await api.json("POST", "/api/v1/nodes", { body: nodeObject(options, registeredAt) });
+    } catch (error) {
+      if (!isConflict(error)) throw registrationError(error, options.nodeName);
+      // A node of this name exists (a restarted sim): take it over with fresh status.
+      node = await api.json("GET", `/api/v1/nodes/${name}`);
+    }
+  };
+  await register();
+  const patchStatus = async () => {
+    const body = { status: nodeStatus(options, secondsTime(Date.now()), registeredAt) };
+    try {
+      await api.json("PATCH", `/api/v1/nodes/${name}/status`, { body, contentType: "application/merge-patch+json" });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      // Someone deleted the Node: register again, as a kubelet does.
+      log(`kubelet-sim: node ${options.nodeName} was deleted; registering it again`);
+      await register();
+      await api.json("PATCH", `/api/v1/nodes/${name}/status`, { body, contentType: "application/merge-patch+json" });
+    }
+  };
   await patchStatus();
 
   const leasePath = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`;
