@@ -28,11 +28,14 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
   try {
     const target = resolveKubeTarget(config.kubeconfig);
     const runtime = await runtimeFor(target, (line) => void status(line));
-    const selfPod = await selfPodInfo((line) => void status(line));
+    // The server's own pod only describes the cluster it runs in: a kubeconfig for another
+    // cluster gets nothing from it (its namespace, claim and Secrets do not exist there).
+    const selfPod = target.inCluster ? await selfPodInfo((line) => void status(line)) : undefined;
     const rtkHook = config.enableRtk ? await rtkHookProgram() : undefined;
     const instructions = await readInstructions(config, (line) => void status(line));
-    const skills = runtimeSkills(ctx.config);
+    const { skills, skipped } = runtimeSkills(ctx.config, config.serverMountPath ?? selfPod?.dataMountPath ?? config.workspaceMountPath);
     if (skills.length > 0) await status(`skills bundled: ${skills.map((skill) => skill.runtimeName).join(", ")}`);
+    for (const note of skipped) await status(note);
 
     const signal = ctx.signal ?? new AbortController().signal;
     const run = runContextOf(ctx);
@@ -138,16 +141,30 @@ function runContextOf(ctx: AdapterExecutionContext): RunContext {
   return { runId: ctx.runId, agent: ctx.agent, runtime: ctx.runtime, context: ctx.context, authToken: ctx.authToken ?? null };
 }
 
-/** Paperclip's `config.paperclipRuntimeSkills`: `{runtimeName, source}` with server paths. */
-function runtimeSkills(raw: Record<string, unknown>): RunSkill[] {
-  const skills = raw.paperclipRuntimeSkills;
-  if (!Array.isArray(skills)) return [];
-  return skills.flatMap((skill) => {
-    const record = skill as Record<string, unknown>;
-    const runtimeName = typeof record.runtimeName === "string" ? record.runtimeName : typeof record.key === "string" ? record.key : undefined;
+/**
+ * Paperclip's `config.paperclipRuntimeSkills` (`{key, runtimeName, source, sourceStatus}` with
+ * server paths) as the skills this run can mount: present, named, and on the volume the pod
+ * shares with the server. The rest are named in the run log, not fatal: Paperclip's bundled
+ * skills live in its own package directory, which no pod can see.
+ */
+export function runtimeSkills(raw: Record<string, unknown>, serverRoot: string): { skills: RunSkill[]; skipped: string[] } {
+  const entries = raw.paperclipRuntimeSkills;
+  const skills: RunSkill[] = [];
+  const skipped: string[] = [];
+  if (!Array.isArray(entries)) return { skills, skipped };
+  const root = serverRoot.replace(/\/+$/, "");
+  for (const entry of entries) {
+    const record = (entry ?? {}) as Record<string, unknown>;
+    const runtimeName = typeof record.runtimeName === "string" && record.runtimeName.trim() !== "" ? record.runtimeName : undefined;
     const sourcePath = typeof record.source === "string" ? record.source : undefined;
-    return runtimeName && sourcePath ? [{ runtimeName, sourcePath }] : [];
-  });
+    const label = runtimeName ?? (typeof record.key === "string" ? record.key : "(unnamed)");
+    const status = typeof record.sourceStatus === "string" ? record.sourceStatus : undefined;
+    if (!runtimeName || !sourcePath) skipped.push(`skill ${label}: no runtime name or source path; not bundled`);
+    else if (status !== undefined && !/^(ok|ready|available|present|materialized)$/i.test(status)) skipped.push(`skill ${label}: source ${status}; not bundled`);
+    else if (!(sourcePath === root || sourcePath.startsWith(`${root}/`))) skipped.push(`skill ${label}: ${sourcePath} is not on the volume shared with agent pods (${root}); not bundled`);
+    else skills.push({ runtimeName, sourcePath });
+  }
+  return { skills, skipped };
 }
 
 /** The instructions file's text when this process can read it: it then travels with the run. */

@@ -13,6 +13,8 @@ export interface KubeTarget {
   kubeConfig: KubeConfig;
   /** Where the credentials came from, for messages and the runtime cache key. */
   source: string;
+  /** The Jobs run in the cluster this process runs in (so its own pod describes their surroundings). */
+  inCluster: boolean;
 }
 
 /**
@@ -27,17 +29,17 @@ export function resolveKubeTarget(kubeconfigPath: string | undefined, env: NodeJ
       throw new KubeTargetError(`the kubeconfig ${explicit} (${kubeconfigPath ? "adapter config key kubeconfig" : "KUBECONFIG"}) does not exist: point it at a readable kubeconfig file, or leave it unset to use the in-cluster identity`);
     }
     kubeConfig.loadFromFile(explicit);
-    return { kubeConfig, source: `kubeconfig ${explicit} (context ${kubeConfig.getCurrentContext()})` };
+    return { kubeConfig, source: `kubeconfig ${explicit} (context ${kubeConfig.getCurrentContext()})`, inCluster: false };
   }
   if (runsInCluster(env)) {
     kubeConfig.loadFromCluster();
-    return { kubeConfig, source: "in-cluster service account" };
+    return { kubeConfig, source: "in-cluster service account", inCluster: true };
   }
   kubeConfig.loadFromDefault();
   if (!kubeConfig.getCurrentCluster()) {
     throw new KubeTargetError("no Kubernetes credentials: set the adapter config key kubeconfig, or KUBECONFIG, or run Paperclip in a pod with a service account");
   }
-  return { kubeConfig, source: `default kubeconfig (context ${kubeConfig.getCurrentContext()})` };
+  return { kubeConfig, source: `default kubeconfig (context ${kubeConfig.getCurrentContext()})`, inCluster: false };
 }
 
 export class KubeTargetError extends Error {

@@ -64,5 +64,6 @@ export const sessionCodec = {
 export const sessionManagement = {
   supportsSessionResume: true,
   nativeContextManagement: "confirmed",
-  defaultSessionCompaction: { enabled: false, maxSessionRuns: 0, maxRawInputTokens: 0, maxSessionAgeHours: 0 },
+  // As claude_local: compaction is on but every threshold is 0, so the CLI manages its own context.
+  defaultSessionCompaction: { enabled: true, maxSessionRuns: 0, maxRawInputTokens: 0, maxSessionAgeHours: 0 },
 } as const;

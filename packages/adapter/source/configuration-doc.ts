@@ -1,0 +1,30 @@
+/** Markdown Paperclip shows to people and agents configuring a claude_k8s agent. */
+export const agentConfigurationDoc = `# claude_k8s
+
+Runs Claude Code (\`claude --print --output-format stream-json\`) as a Kubernetes Job per run,
+streams the transcript live, and reports outcome, usage, cost and the session for resume.
+
+Most used keys (all optional; see the adapter README for every key):
+
+- \`model\`, \`effort\`, \`maxTurnsPerRun\` (0 = no limit), \`instructionsFilePath\`, \`extraArgs\`
+- \`env\`: environment for the agent; names containing TOKEN, SECRET, PASSWORD, KEY,
+  CREDENTIAL or AUTH reach the pod from a per-run Secret, never as literal values
+- \`namespace\`, \`image\` (must contain the \`claude\` CLI), \`serviceAccountName\`,
+  \`resources\` (default requests 1000m/2Gi, limits 4000m/8Gi), \`nodeSelector\`, \`tolerations\`, \`labels\`
+- \`workspaceVolumeClaim\` and \`workspaceMountPath\` (default /paperclip): the ReadWriteMany
+  volume shared with the Paperclip server, where workspaces and skills live
+- \`timeoutSec\` (0 = none), \`podScheduleTimeoutSec\` (120), \`podStartTimeoutSec\` (600),
+  \`retainJobs\`, \`reattachOrphanedJobs\` (true), \`ttlSecondsAfterFinished\` (300)
+- \`enableRtk\` and \`rtkMaxOutputBytes\` (50000): trim large tool outputs before the model reads them
+
+Wrongly typed values are errors that name the key and show a good value; numbers and
+booleans written as strings ("300", "true") are accepted. A key named \`command\` is refused.
+
+Error codes a run can end with: \`k8s_config_invalid\`, \`k8s_concurrent_run_blocked\`,
+\`k8s_job_create_failed\`, \`k8s_secret_create_failed\`, \`k8s_pod_unschedulable\`,
+\`k8s_image_pull_failed\`, \`k8s_container_config_error\`, \`k8s_init_container_failed\`,
+\`k8s_pod_start_timeout\`, \`k8s_pod_evicted\`, \`k8s_oom_killed\`, \`k8s_job_deleted_externally\`,
+\`timeout\`, \`cancelled\`, and Claude's own: \`claude_auth_required\`, \`provider_quota\`,
+\`claude_transient_upstream\`, \`max_turns_exhausted\`, \`session_unavailable\`, \`llm_api_error\`,
+\`claude_truncated\`, \`claude_no_output\`, \`model_not_found\`, \`claude_error\`.
+`;

@@ -1,0 +1,131 @@
+import { createKubeClient, KubeApiError, type KubeClient } from "@claude-k8s/k8s-runtime";
+import { parseAdapterConfig } from "@claude-k8s/manifest";
+import { resolveKubeTarget, runsInCluster } from "./kube-access.ts";
+import type { AdapterEnvironmentCheck, AdapterEnvironmentTestContext, AdapterEnvironmentTestResult } from "./paperclip-types.ts";
+import { selfPodInfo } from "./self-pod.ts";
+
+/** Every permission the runtime uses, as (group, resource, subresource, verb). */
+export const REQUIRED_PERMISSIONS: readonly { group: string; resource: string; subresource?: string; verbs: readonly string[] }[] = [
+  { group: "batch", resource: "jobs", verbs: ["create", "get", "list", "watch", "patch", "delete"] },
+  { group: "", resource: "pods", verbs: ["get", "list", "watch"] },
+  { group: "", resource: "pods", subresource: "log", verbs: ["get"] },
+  { group: "", resource: "secrets", verbs: ["create", "get", "update", "patch", "delete"] },
+  { group: "", resource: "events", verbs: ["list", "watch"] },
+  { group: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "list", "watch", "update", "patch", "delete"] },
+];
+
+/**
+ * Paperclip's "Test environment": everything a run needs, checked without starting one.
+ * Each failure says what is wrong and how to fix it.
+ */
+export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promise<AdapterEnvironmentTestResult> {
+  const checks: AdapterEnvironmentCheck[] = [];
+  const result = () => ({ adapterType: ctx.adapterType, status: overallStatus(checks), checks, testedAt: new Date().toISOString() });
+
+  const parsed = parseAdapterConfig(ctx.config);
+  if (!parsed.ok) {
+    checks.push({ code: "k8s_config_invalid", level: "error", message: "the adapter config has errors", detail: parsed.error.message, hint: "fix the keys named above in the agent's adapter config" });
+    return result();
+  }
+  for (const warning of parsed.warnings) checks.push({ code: "k8s_config_warning", level: "warn", message: warning });
+  const config = parsed.config;
+
+  let client: KubeClient;
+  let source: string;
+  let inCluster: boolean;
+  try {
+    const target = resolveKubeTarget(config.kubeconfig);
+    source = target.source;
+    inCluster = target.inCluster;
+    client = await createKubeClient(target.kubeConfig);
+  } catch (error) {
+    checks.push({ code: "k8s_kubeconfig_invalid", level: "error", message: (error as Error).message, hint: "set the kubeconfig key, or KUBECONFIG, or run Paperclip in a pod with a service account" });
+    return result();
+  }
+  try {
+    const inPod = runsInCluster();
+    const selfPod = inCluster ? await selfPodInfo(() => {}) : undefined;
+    checks.push({ code: "k8s_identity", level: "info", message: `credentials: ${source}; ${inPod ? `running in pod namespace ${selfPod?.namespace ?? "?"}` : "not running in a pod"}` });
+    const namespace = config.namespace ?? selfPod?.namespace;
+    if (!namespace) {
+      checks.push({ code: "k8s_namespace_unknown", level: "error", message: "no Job namespace: the config has no namespace and this server does not run in a pod", hint: 'set "namespace" in the adapter config' });
+      return result();
+    }
+
+    try {
+      const version = await client.request<{ gitVersion?: string }>({ method: "GET", path: "/version", attempts: 2 });
+      checks.push({ code: "k8s_api_reachable", level: "info", message: `API server ${client.server} answers (Kubernetes ${version.gitVersion ?? "?"})` });
+    } catch (error) {
+      checks.push({ code: "k8s_api_unreachable", level: "error", message: `cannot reach the API server: ${(error as Error).message}`, hint: "check the kubeconfig's server address and that the network allows it" });
+      return result();
+    }
+
+    await check(checks, "k8s_namespace_exists", "k8s_namespace_missing", async () => {
+      await client.request({ method: "GET", path: `/api/v1/namespaces/${namespace}`, attempts: 2 });
+      return `namespace ${namespace} exists`;
+    }, `namespace ${namespace} does not exist or cannot be read`, `create it (kubectl create namespace ${namespace}) or set "namespace" to an existing one`, "warn");
+
+    const denied: string[] = [];
+    for (const permission of REQUIRED_PERMISSIONS) {
+      for (const verb of permission.verbs) {
+        const allowed = await canI(client, namespace, permission.group, permission.resource, permission.subresource, verb).catch((error: unknown) => error as Error);
+        const what = `${verb} ${permission.resource}${permission.subresource ? `/${permission.subresource}` : ""}${permission.group ? `.${permission.group}` : ""}`;
+        const code = `k8s_rbac_${permission.resource}${permission.subresource ? `_${permission.subresource}` : ""}_${verb}`;
+        if (allowed instanceof Error) checks.push({ code, level: "warn", message: `could not check "${what}" in ${namespace}: ${allowed.message}` });
+        else if (!allowed) denied.push(what);
+      }
+    }
+    if (denied.length === 0) checks.push({ code: "k8s_rbac_ok", level: "info", message: `every permission the adapter uses is granted in ${namespace}` });
+    else checks.push({ code: "k8s_rbac_missing", level: "error", message: `missing permissions in ${namespace}: ${denied.join(", ")}`, hint: "apply the Role and RoleBinding from the adapter's README to this identity" });
+
+    const claim = config.workspaceVolumeClaim ?? selfPod?.dataVolumeClaim;
+    if (claim) {
+      await check(checks, "k8s_pvc_exists", "k8s_pvc_missing", async () => {
+        const pvc = await client.request<{ spec?: { accessModes?: string[] } }>({ method: "GET", path: `/api/v1/namespaces/${namespace}/persistentvolumeclaims/${claim}`, attempts: 2 });
+        const modes = pvc.spec?.accessModes ?? [];
+        if (!modes.includes("ReadWriteMany")) checks.push({ code: "k8s_pvc_not_rwx", level: "warn", message: `claim ${claim} is ${modes.join(", ") || "of no access mode"}, not ReadWriteMany: server and agent pods on different nodes cannot share it` });
+        return `claim ${claim} exists in ${namespace}`;
+      }, `claim ${claim} does not exist in the Job namespace ${namespace}`, "the shared volume's claim must live in the Job namespace: create it there or set workspaceVolumeClaim");
+    } else {
+      checks.push({ code: "k8s_pvc_not_configured", level: "warn", message: "no shared volume (workspaceVolumeClaim): workspaces and skills on the server's disk will not reach agent pods" });
+    }
+
+    for (const secret of config.imagePullSecrets ?? selfPod?.imagePullSecrets ?? []) {
+      await check(checks, "k8s_image_pull_secret_exists", "k8s_image_pull_secret_missing", async () => {
+        await client.request({ method: "GET", path: `/api/v1/namespaces/${namespace}/secrets/${secret}`, attempts: 2 });
+        return `image pull Secret ${secret} exists`;
+      }, `image pull Secret ${secret} is missing in ${namespace}`, "create it in the Job namespace, or remove it from imagePullSecrets", "warn");
+    }
+    if (!config.image && !selfPod?.image) {
+      checks.push({ code: "k8s_image_unknown", level: "error", message: "no image for agent pods: the config has no image and this server does not run in a pod", hint: 'set "image" to an image that has the claude CLI' });
+    }
+    return result();
+  } finally {
+    client.close();
+  }
+}
+
+async function canI(client: KubeClient, namespace: string, group: string, resource: string, subresource: string | undefined, verb: string): Promise<boolean> {
+  const review = await client.request<{ status?: { allowed?: boolean } }>({
+    method: "POST",
+    path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+    body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { namespace, group, resource, verb, ...(subresource ? { subresource } : {}) } } },
+    attempts: 2,
+  });
+  return review.status?.allowed === true;
+}
+
+async function check(checks: AdapterEnvironmentCheck[], okCode: string, failCode: string, probe: () => Promise<string>, failMessage: string, hint: string, level: "warn" | "error" = "error"): Promise<void> {
+  try {
+    checks.push({ code: okCode, level: "info", message: await probe() });
+  } catch (error) {
+    const detail = error instanceof KubeApiError ? `${error.status} ${error.reason}: ${error.message}` : (error as Error).message;
+    checks.push({ code: failCode, level, message: failMessage, detail, hint });
+  }
+}
+
+function overallStatus(checks: readonly AdapterEnvironmentCheck[]): "pass" | "warn" | "fail" {
+  if (checks.some((check) => check.level === "error")) return "fail";
+  if (checks.some((check) => check.level === "warn")) return "warn";
+  return "pass";
+}
