@@ -49,13 +49,13 @@ function whereToFindMore(options: ReduceTextOptions): string {
     : "The full output was not saved; rerun with a narrower command (grep, head, tail, a filter) to see the rest.";
 }
 
-const lines = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+const countOf = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 type CutCounts = { cutLines: number; totalLines: number; cutBytes: number; totalBytes: number; kept: number; dropped: number };
 
 function cutMarker(counts: CutCounts, options: ReduceTextOptions): string {
-  const kept = counts.kept > 0 ? `; the ${lines(counts.kept, "error/warning line")} from the cut part follow${counts.kept === 1 ? "s" : ""}` : "";
-  const dropped = counts.dropped > 0 ? `; ${lines(counts.dropped, "more error/warning line")} did not fit` : "";
+  const kept = counts.kept > 0 ? `; the ${countOf(counts.kept, "error/warning line")} from the cut part follow${counts.kept === 1 ? "s" : ""}` : "";
+  const dropped = counts.dropped > 0 ? `; ${countOf(counts.dropped, "more error/warning line")} did not fit` : "";
   return `[rtk-hook: cut ${counts.cutLines} of ${counts.totalLines} lines (${counts.cutBytes} of ${counts.totalBytes} bytes) here${kept}${dropped}. ${whereToFindMore(options)}]`;
 }
 
@@ -166,8 +166,8 @@ function reduceHead(input: string, text: string, bytesBefore: number, options: R
   if (shown === 0) kept.push(utf8Prefix(lines[0]!, available - 1));
   const shownCount = Math.max(shown, 1);
   const cutBytes = totalBytes - kept.reduce((sum, line) => sum + lineCost(line), 0);
-  const counts = { cutLines: total - shown, totalLines: total, cutBytes: Math.max(0, cutBytes), totalBytes, kept: 0, dropped: 0 };
-  return finish(input, [...kept, marker(shownCount, total - shown, counts.cutBytes)].join("\n"), bytesBefore, options, counts);
+  const counts = { cutLines: total - shownCount, totalLines: total, cutBytes: Math.max(0, cutBytes), totalBytes, kept: 0, dropped: 0 };
+  return finish(input, [...kept, marker(shownCount, counts.cutLines, counts.cutBytes)].join("\n"), bytesBefore, options, counts);
 }
 
 /** Budgets too small for the markers (tiny --max-bytes with a long path): a plain prefix and the shortest marker that fits. */
