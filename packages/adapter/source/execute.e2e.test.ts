@@ -1,0 +1,121 @@
+import { chmodSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { apiError, claudeBinary, type ModelServer, startModelServer, text, toolUse, toolResults } from "@claude-k8s/lab/source/model-server/index.ts";
+import { adminClients, createTestNamespace, eventually, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeRuntimes } from "./kube-access.ts";
+import { execute } from "./execute.ts";
+import { paperclipContext } from "./test-utils/paperclip-context.ts";
+
+// Paperclip's call, the real Claude Code CLI in a lab pod (run by kubelet-sim as uid 1000),
+// the scripted model server in place of Anthropic's API. Only the model is a stand-in.
+let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+let claudeDir: string;
+const admin = adminClients();
+
+beforeAll(async () => {
+  ns = await createTestNamespace("adapter-e2e");
+  // The lab's "image" is the host: put a `claude` on the pod's PATH.
+  claudeDir = mkdtempSync(path.join(tmpdir(), "claude-bin-"));
+  chmodSync(claudeDir, 0o755);
+  symlinkSync(claudeBinary(), path.join(claudeDir, "claude"));
+});
+afterAll(async () => {
+  await closeRuntimes();
+  await ns?.remove();
+});
+
+function configFor(model: ModelServer, extra: Record<string, unknown> = {}) {
+  return {
+    kubeconfig: labEndpoints().proxiedKubeconfigPath,
+    namespace: ns.name,
+    image: "lab.local/claude-code:2.1.330",
+    model: "claude-sonnet-4-6",
+    env: {
+      PATH: `${claudeDir}:/usr/local/bin:/usr/bin:/bin`,
+      ANTHROPIC_BASE_URL: model.url,
+      ANTHROPIC_API_KEY: "sk-ant-scripted",
+      CLAUDE_CODE_MAX_RETRIES: "1",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      DISABLE_AUTOUPDATER: "1",
+      DISABLE_TELEMETRY: "1",
+    },
+    podStartTimeoutSec: 120,
+    ...extra,
+  };
+}
+
+async function leftovers(runId: string) {
+  const selector = `paperclip.io/run-id=${runId}`;
+  const [jobs, pods, secrets] = await Promise.all([
+    admin.batch.listNamespacedJob({ namespace: ns.name, labelSelector: selector }),
+    admin.core.listNamespacedPod({ namespace: ns.name, labelSelector: selector }),
+    admin.core.listNamespacedSecret({ namespace: ns.name, labelSelector: selector }),
+  ]);
+  return [...jobs.items, ...pods.items, ...secrets.items].map((item) => `${item.kind ?? ""}${item.metadata?.name}`);
+}
+
+describe("execute() in the lab with the real Claude Code CLI", () => {
+  it("runs a tool call and answers: success, stream-json in the log, usage, cost, session; nothing left behind", async () => {
+    const model = await startModelServer({ script: [toolUse("Bash", { command: "echo tool-ran-in-pod" }), text("All done.")] });
+    try {
+      const run = paperclipContext({ config: configFor(model) });
+      const result = await execute(run.ctx);
+      expect(result.errorMessage, JSON.stringify(run.chunks.slice(-8))).toBeUndefined();
+      expect(result).toMatchObject({ exitCode: 0, signal: null, timedOut: false, provider: "anthropic", billingType: "metered_api", model: expect.stringContaining("claude") });
+      expect(result.usage?.outputTokens).toBeGreaterThan(0);
+      expect(typeof result.costUsd).toBe("number");
+      expect(result.sessionDisplayId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(result.sessionParams).toMatchObject({ sessionId: result.sessionDisplayId });
+      expect(result.summary).toContain("All done.");
+      expect(run.cancellationReady).toBe(1);
+      expect(run.metas[0]?.commandNotes?.[0]).toMatch(/created Job/);
+      const kinds = run.jsonLines().map((line) => line.type);
+      expect(kinds).toContain("system");
+      expect(kinds).toContain("assistant");
+      expect(kinds.at(-1)).toBe("result");
+      // The tool really ran in the pod: the model received its output.
+      const results = model.requests.flatMap((request) => toolResults(request.body));
+      expect(JSON.stringify(results)).toContain("tool-ran-in-pod");
+      // Every chunk is one whole line.
+      for (const { chunk } of run.chunks) expect(chunk.endsWith("\n") && !chunk.slice(0, -1).includes("\n")).toBe(true);
+      await eventually("no leftovers", async () => ((await leftovers(run.ctx.runId)).length === 0 ? true : undefined));
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("reports a 401 from the model API as claude_auth_required", async () => {
+    const model = await startModelServer({ script: [apiError(401, { repeat: "forever" })] });
+    try {
+      const run = paperclipContext({ config: configFor(model) });
+      const result = await execute(run.ctx);
+      expect(result.errorCode).toBe("claude_auth_required");
+      expect(result.errorMessage).toBeTruthy();
+      await eventually("no leftovers", async () => ((await leftovers(run.ctx.runId)).length === 0 ? true : undefined));
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("retries an unknown resume session once as a fresh session", async () => {
+    const model = await startModelServer({ script: [text("Fresh start.")] });
+    try {
+      const run = paperclipContext({ config: configFor(model), sessionId: "00000000-0000-4000-8000-000000000000" });
+      const result = await execute(run.ctx);
+      expect(result.errorMessage).toBeUndefined();
+      expect(result.sessionDisplayId).not.toBe("00000000-0000-4000-8000-000000000000");
+      expect(run.chunks.some(({ chunk }) => chunk.includes("cannot be resumed; starting a fresh session"))).toBe(true);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("refuses an invalid config with k8s_config_invalid naming the key", async () => {
+    const run = paperclipContext({ config: { namespace: ns.name, timeoutSec: "soon" } });
+    const result = await execute(run.ctx);
+    expect(result.errorCode).toBe("k8s_config_invalid");
+    expect(result.errorMessage).toContain("timeoutSec");
+  });
+});
