@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ContainerLog } from "./container-log.ts";
+import { ContainerLog, maxRecordBytes } from "./container-log.ts";
 import type { LogQuery } from "./log-query.ts";
 
 let dir: string;
@@ -79,5 +79,20 @@ describe("ContainerLog", () => {
     const log = sampleLog();
     expect(await log.tail(2, 1000)).toBe("four\nfive");
     expect(await log.tail(80, 3)).toBe("ive");
+  });
+});
+
+describe("ContainerLog records", () => {
+  it("cuts lines longer than 16 KiB into records: raw reads join them, timestamps show the cut", async () => {
+    const log = new ContainerLog(join(dir, "long.log"));
+    const long = "x".repeat(maxRecordBytes + 10);
+    log.append(Buffer.from(`short\n${long.slice(0, 5000)}`), Date.parse("2026-11-22T08:00:00Z"));
+    log.append(Buffer.from(`${long.slice(5000)}\nlast\n`), Date.parse("2026-11-22T08:00:01Z"));
+    expect(await collect(log, {})).toBe(`short\n${long}\nlast\n`);
+    expect(await collect(log, { tailLines: 2 })).toBe(`${long}\nlast\n`);
+    const stamped = await collect(log, { timestamps: true, tailLines: 2 });
+    expect(stamped).toBe(
+      `2026-11-22T08:00:00Z ${"x".repeat(maxRecordBytes)}2026-11-22T08:00:01Z xxxxxxxxxx\n2026-11-22T08:00:01Z last\n`,
+    );
   });
 });

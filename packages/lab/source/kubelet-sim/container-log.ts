@@ -4,18 +4,28 @@ import { open } from "node:fs/promises";
 import { formatLogTimestamp, type LogQuery } from "./log-query.ts";
 
 // One container instance's stdout+stderr: raw bytes in a file (no CRI framing), plus an
-// in-memory index of where each line starts and when it was written, which is what
-// sinceTime, tailLines and timestamps need. Readers may follow: they get new bytes as
-// they are appended, and their stream ends when the container has terminated.
+// in-memory index of its records (where each starts and when it was written), which is
+// what sinceTime, tailLines and timestamps need. Readers may follow: they get new bytes
+// as they are appended, and their stream ends when the container has terminated.
+//
+// A record is a line, except that a line longer than 16 KiB is cut into 16 KiB records,
+// as containerd does. Without timestamps the records join back into the line; with
+// timestamps=true each record gets its own timestamp, so a long line comes back with
+// timestamps inside it: the real bug (kubernetes#77603) that a client must not trip on.
 
 const readChunkBytes = 64 * 1024;
+export const maxRecordBytes = 16 * 1024;
 
 export class ContainerLog {
   readonly path: string;
   #fd: number | undefined;
   #size = 0;
+  /** Byte offset of each record, and when its first byte was written. */
   #lineStarts: number[] = [];
   #lineTimes: number[] = [];
+  /** Indexes (into #lineStarts) of the records that begin a line: tailLines counts lines. */
+  #lineRecords: number[] = [];
+  #recordStart = 0;
   #endsWithNewline = true;
   #closed = false;
   readonly #events = new EventEmitter();
@@ -37,22 +47,27 @@ export class ContainerLog {
   append(chunk: Buffer, at = Date.now()): void {
     if (this.#fd === undefined || chunk.length === 0) return;
     writeSync(this.#fd, chunk);
-    // A line starts at the chunk's first byte if the log ended with a newline, and after
-    // every newline that is not the chunk's last byte.
     let position = 0;
-    if (!this.#endsWithNewline) {
-      const newline = chunk.indexOf(10);
-      position = newline === -1 ? chunk.length : newline + 1;
-    }
     while (position < chunk.length) {
-      this.#lineStarts.push(this.#size + position);
-      this.#lineTimes.push(at);
+      if (this.#endsWithNewline) {
+        this.#recordStart = this.#size + position;
+        this.#lineRecords.push(this.#lineStarts.length);
+        this.#lineStarts.push(this.#recordStart);
+        this.#lineTimes.push(at);
+        this.#endsWithNewline = false;
+      }
       const newline = chunk.indexOf(10, position);
+      const contentEnd = this.#size + (newline === -1 ? chunk.length : newline);
+      while (contentEnd - this.#recordStart > maxRecordBytes) {
+        this.#recordStart += maxRecordBytes;
+        this.#lineStarts.push(this.#recordStart);
+        this.#lineTimes.push(at);
+      }
       if (newline === -1) break;
       position = newline + 1;
+      this.#endsWithNewline = true;
     }
     this.#size += chunk.length;
-    this.#endsWithNewline = chunk[chunk.length - 1] === 10;
     this.#events.emit("change");
   }
 
@@ -67,7 +82,7 @@ export class ContainerLog {
 
   /** The last `maxBytes` of the log, at most `maxLines` lines (FallbackToLogsOnError). */
   async tail(maxLines: number, maxBytes: number): Promise<string> {
-    const first = Math.max(0, this.#lineStarts.length - maxLines);
+    const first = this.#lineRecords[Math.max(0, this.#lineRecords.length - maxLines)] ?? this.#lineStarts.length;
     const start = Math.max(this.#lineStarts[first] ?? this.#size, this.#size - maxBytes);
     const bytes = await this.#readRange(start, this.#size);
     return bytes.toString("utf8");
@@ -119,7 +134,10 @@ export class ContainerLog {
       }
       first = low;
     }
-    if (query.tailLines !== undefined) first = Math.max(first, this.#lineStarts.length - query.tailLines);
+    if (query.tailLines !== undefined) {
+      const tailStart = query.tailLines === 0 ? this.#lineStarts.length : (this.#lineRecords[this.#lineRecords.length - query.tailLines] ?? 0);
+      first = Math.max(first, tailStart);
+    }
     return first;
   }
 
