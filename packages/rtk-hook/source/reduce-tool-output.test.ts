@@ -128,6 +128,14 @@ describe("reduceToolOutput: MCP and unknown tools", () => {
     }
   });
 
+  it("treats other tools' shell-like results ({stdout, stderr, ...}) like Bash's", () => {
+    const response = { shellId: "b1", status: "completed", exitCode: 0, stdout: bigLog(3000), stderr: "", stdoutLines: 3000 };
+    const output = reduced(reduceToolOutput("BashOutput", response, { maxBytes: 3000 })).output as Record<string, unknown>;
+    expect(Object.keys(output)).toEqual(Object.keys(response));
+    expect(output).toMatchObject({ shellId: "b1", status: "completed", exitCode: 0, stdoutLines: 3000 });
+    expect(utf8ByteLength(output.stdout as string)).toBeLessThanOrEqual(3000);
+  });
+
   it("leaves shapes it does not know alone", () => {
     expect(reduceToolOutput("mcp__x__y", { rows: [bigLog(3000)] })).toEqual({ status: "unchanged" });
     expect(reduceToolOutput("mcp__x__y", null)).toEqual({ status: "unchanged" });

@@ -1,5 +1,6 @@
 import { reduceBashOutput } from "./bash-output.ts";
 import { reduceGenericOutput } from "./content-blocks.ts";
+import { isObject } from "./is-object.ts";
 import { type ReduceOptions, resolveOptions } from "./options.ts";
 import { reduceReadOutput } from "./read-output.ts";
 import { type Reduction, unchanged } from "./reduction.ts";
@@ -30,6 +31,8 @@ export function reduceToolOutput(toolName: string, toolResponse: unknown, option
     case "WebFetch":
       return reduceWebFetchOutput(toolResponse, resolved);
     default:
+      // Shell-like results of other tools (background shell output and the like) have Bash's fields.
+      if (isObject(toolResponse) && typeof toolResponse.stdout === "string") return reduceBashOutput(toolResponse, resolved);
       return reduceGenericOutput(toolResponse, resolved);
   }
 }
