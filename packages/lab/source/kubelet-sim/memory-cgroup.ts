@@ -5,7 +5,9 @@ import { join } from "node:path";
 // which is what makes a container "OOMKilled") and it tracks every process the container
 // starts. Works with cgroup v2 (memory.max, memory.events) and with the v1 memory
 // controller (memory.limit_in_bytes, memory.oom_control), whichever this machine delegates.
-// The cgroups live under the one kubelet-sim itself runs in, in a directory per node.
+// The cgroups live under the one kubelet-sim itself runs in, in a directory per sim
+// process (kubelet-sim-<node>-<pid>): two labs on one machine never share one, and the
+// directory of a sim that died is recognisable as stale by its pid.
 
 export type ContainerCgroup = {
   /** Written by the wrapper script ("echo 0 > ...") to move itself in before exec. */
@@ -20,7 +22,9 @@ export type ContainerCgroup = {
 
 export type MemoryCgroups = {
   version: 1 | 2;
-  /** The directory holding this node's container cgroups. */
+  /** The cgroup kubelet-sim runs in: the parent of every sim's directory. */
+  base: string;
+  /** The directory holding this sim's container cgroups. */
   root: string;
   create(name: string, memoryLimitBytes: number | undefined): Promise<ContainerCgroup>;
   /** Removes the node's directory once its containers' cgroups are gone. */
@@ -28,7 +32,7 @@ export type MemoryCgroups = {
 };
 
 /** Finds a writable memory cgroup hierarchy, or undefined (the caller falls back to polling RSS). */
-export async function detectMemoryCgroups(nodeName: string): Promise<MemoryCgroups | undefined> {
+export async function detectMemoryCgroups(nodeName: string, ownerPid = process.pid): Promise<MemoryCgroups | undefined> {
   const own = await readFile("/proc/self/cgroup", "utf8").catch(() => "");
   const lines = own.split("\n").map((line) => line.split(":"));
   const v1 = lines.find((parts) => parts[1]?.split(",").includes("memory"));
@@ -41,8 +45,8 @@ export async function detectMemoryCgroups(nodeName: string): Promise<MemoryCgrou
   }
   if (v1) candidates.push({ version: 1, base: join("/sys/fs/cgroup/memory", v1[2] ?? "") });
   for (const candidate of candidates) {
-    const root = join(candidate.base, `kubelet-sim-${nodeName}`);
-    if (await usable(candidate.version, candidate.base, root)) return driver(candidate.version, root);
+    const root = join(candidate.base, `${rootPrefix}${nodeName}-${ownerPid}`);
+    if (await usable(candidate.version, candidate.base, root)) return driver(candidate.version, candidate.base, root);
   }
   return undefined;
 }
@@ -67,10 +71,13 @@ async function usable(version: 1 | 2, base: string, root: string): Promise<boole
   }
 }
 
-function driver(version: 1 | 2, root: string): MemoryCgroups {
+const rootPrefix = "kubelet-sim-";
+
+function driver(version: 1 | 2, base: string, root: string): MemoryCgroups {
   const limitFile = version === 2 ? "memory.max" : "memory.limit_in_bytes";
   return {
     version,
+    base,
     root,
     dispose: () => rmdir(root).catch(() => {}),
     async create(name, memoryLimitBytes) {
@@ -100,22 +107,41 @@ function driver(version: 1 | 2, root: string): MemoryCgroups {
   };
 }
 
-/** Removes the cgroups a previous kubelet-sim of this node left behind, killing what is still in them. */
+/**
+ * Removes what sims that died without cleaning up (SIGKILL) left next to this one: kills
+ * any process still in their container cgroups and removes the directories. Returns how
+ * many container cgroups it removed.
+ */
 export async function sweepStaleCgroups(cgroups: MemoryCgroups): Promise<number> {
-  const entries = await readdir(cgroups.root, { withFileTypes: true }).catch(() => []);
   let swept = 0;
-  for (const entry of entries) {
-    if (!entry.isDirectory()) continue;
-    const dir = join(cgroups.root, entry.name);
-    const pids = (await readFile(join(dir, "cgroup.procs"), "utf8").catch(() => "")).split("\n").filter(Boolean).map(Number);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {}
+  const siblings = await readdir(cgroups.base, { withFileTypes: true }).catch(() => []);
+  for (const sibling of siblings) {
+    const pid = Number(/^kubelet-sim-.+-(\d+)$/.exec(sibling.name)?.[1]);
+    if (!sibling.isDirectory() || !pid || isRunning(pid)) continue;
+    const dir = join(cgroups.base, sibling.name);
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (!entry.isDirectory()) continue;
+      const container = join(dir, entry.name);
+      const pids = (await readFile(join(container, "cgroup.procs"), "utf8").catch(() => "")).split("\n").filter(Boolean);
+      for (const leftover of pids) {
+        try {
+          process.kill(Number(leftover), "SIGKILL");
+        } catch {}
+      }
+      if (await removeCgroupDir(container).then(() => true, () => false)) swept++;
     }
-    if (await removeCgroupDir(dir).then(() => true, () => false)) swept++;
+    await removeCgroupDir(dir).catch(() => {});
   }
   return swept;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -86,7 +86,7 @@ describe("kubelet-sim process cleanup", () => {
     // A clean stop leaves no cgroup behind either.
     const cgroups = await detectMemoryCgroups(nodeName);
     if (cgroups) {
-      expect(existsSync(cgroups.root) && readdirSync(cgroups.root, { withFileTypes: true }).some((e) => e.isDirectory())).toBe(false);
+      expect(existsSync(join(cgroups.base, `kubelet-sim-${nodeName}-${sim.pid}`))).toBe(false);
       await cgroups.dispose();
     }
     await cleanUpNode(nodeName, pod);
@@ -100,10 +100,13 @@ describe("kubelet-sim process cleanup", () => {
     sim.kill("SIGKILL");
     await eventually("the container processes to be gone", async () => (processesMatching(`^sleep ${marker}`) === "" ? true : undefined), 10_000);
     await cleanUpNode(nodeName, pod);
-    // A killed sim cannot remove its container cgroups; the next sim of the node sweeps them (as here).
+    // A killed sim cannot remove its container cgroups; the next sim on the machine sweeps them (as here).
     const cgroups = await detectMemoryCgroups(nodeName);
     if (cgroups) {
-      expect(await sweepStaleCgroups(cgroups)).toBe(1);
+      const killedSimRoot = join(cgroups.base, `kubelet-sim-${nodeName}-${sim.pid}`);
+      expect(existsSync(killedSimRoot)).toBe(true);
+      expect(await sweepStaleCgroups(cgroups)).toBeGreaterThanOrEqual(1);
+      expect(existsSync(killedSimRoot)).toBe(false);
       await cgroups.dispose();
     }
   });
