@@ -17,7 +17,8 @@ printf '%-26s %8s %8s\n' process rss_MiB cpu_%
 total_rss=0; total_cpu=0
 for p in $pids; do
   name=$(basename "$(awk '{print $1}' "/proc/$p/cmdline" | tr '\0' ' ' | awk '{print $1}')")
-  [[ $p == "$owner" ]] && name="lab owner (node, fault proxy)"
+  tr '\0' ' ' < "/proc/$p/cmdline" | grep -q kubelet-sim && name="kubelet-sim"
+  [[ $p == "$owner" ]] && name="lab owner (fault proxy)"
   rss=$(awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$p/status")
   cpu=$(awk -v a="${before[$p]}" -v b="$(ticks "$p")" -v hz="$hz" -v w="$window" 'BEGIN {printf "%.1f", (b-a)/hz/w*100}')
   printf '%-26s %8s %8s\n' "$name" "$rss" "$cpu"

@@ -2,13 +2,13 @@
 // lab up | down | status | build: the local cluster for tests and the demo, run by hand.
 // `./dev lab <command>` runs this file with Node 24 (type stripping, no build step).
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureControlPlaneBinaries } from "./control-plane/binaries.ts";
 import { httpsGet } from "./control-plane/network.ts";
-import { builderScript, defaultRunDir } from "./control-plane/paths.ts";
+import { binaryDir, builderScript, defaultRunDir } from "./control-plane/paths.ts";
 import { isAlive, type LabState, readLabState, removeLabState, stateFile } from "./lab-state.ts";
 
 const usage = `usage: lab <command> [--dir DIR]
@@ -90,7 +90,11 @@ function printSummary(state: LabState) {
   console.log(`API server:                ${state.server}  (fault proxy ${state.proxyServer})`);
   console.log(`fault-proxy control API:   ${state.faultProxyControl.url}  (token in ${stateFile(state.dataDir)})`);
   console.log(`logs:                      ${join(state.dataDir, "logs")}`);
-  console.log(`try: KUBECONFIG=${state.kubeconfigPath} kubectl get namespaces`);
+  // The distribution's kubectl may be years older than the lab; prefer a matching one.
+  const kubectl = join(binaryDir(state.kubernetesVersion), "kubectl");
+  const kubectlHint = existsSync(kubectl) ? kubectl : "kubectl";
+  console.log(`try: KUBECONFIG=${state.kubeconfigPath} ${kubectlHint} get namespaces`);
+  if (!existsSync(kubectl)) console.log(`(a kubectl of ${state.kubernetesVersion}: lab build --kubectl)`);
 }
 
 async function down() {
