@@ -24,6 +24,7 @@ const finished = (overrides: Partial<Extract<RunJobOutcome, { kind: "finished" }
   timedOut: false,
   log: { lines: 10, connections: 1, oversized: 0, end: "complete" },
   cleanup: "gone",
+  events: [],
   ...overrides,
 });
 const billing = { provider: "anthropic" as const, biller: "anthropic" as const, billingType: "metered_api" as const };
@@ -94,10 +95,11 @@ describe("toExecutionResult", () => {
   });
 
   it("reports pod failures with their own codes and the last log lines", () => {
-    const result = toExecutionResult(facts(finished({ podFailure: { code: "k8s_image_pull_failed", reason: "ImagePullBackOff", message: 'container claude could not pull its image for 60 s (ImagePullBackOff: Back-off pulling image "nope:1")' } }), noOutput(), { lastLines: ["pulling..."] }));
+    const result = toExecutionResult(facts(finished({ podFailure: { code: "k8s_image_pull_failed", reason: "ImagePullBackOff", message: 'container claude could not pull its image for 60 s (ImagePullBackOff: Back-off pulling image "nope:1")' }, events: ['warning Failed: Failed to pull image "nope:1"'] }), noOutput(), { lastLines: ["pulling..."] }));
     expect(result.errorCode).toBe("k8s_image_pull_failed");
     expect(result.errorMessage).toContain("nope:1");
     expect(result.errorMessage).toContain("pulling...");
+    expect(result.errorMessage).toContain('warning Failed: Failed to pull image "nope:1"');
   });
 
   it("tells an OOM kill and an external deletion apart from a truncated transcript", () => {

@@ -49,17 +49,17 @@ export function toExecutionResult(facts: ExecutionFacts): AdapterExecutionResult
   }
   if (outcome.timedOut) {
     const why = outcome.jobFailure?.deadlineExceeded ? `${job} exceeded its activeDeadlineSeconds` : outcome.podFailure?.code === "timeout" ? `the pod of ${job} exceeded its deadline` : `${job} did not finish within timeoutSec + graceSec`;
-    return { ...base, exitCode: outcome.container?.exitCode ?? null, signal: null, timedOut: true, errorCode: "timeout", errorMessage: withTail(`timeout: ${why}`, facts.lastLines), resultJson };
+    return { ...base, exitCode: outcome.container?.exitCode ?? null, signal: null, timedOut: true, errorCode: "timeout", errorMessage: withTail(`timeout: ${why}`, facts.lastLines, outcome.events), resultJson };
   }
   const hasResult = facts.summary.result !== null;
   if (outcome.podFailure && !hasResult) {
-    return { ...base, exitCode: null, signal: null, timedOut: false, errorCode: outcome.podFailure.code, errorMessage: withTail(`${job}: ${outcome.podFailure.message}`, facts.lastLines), resultJson };
+    return { ...base, exitCode: null, signal: null, timedOut: false, errorCode: outcome.podFailure.code, errorMessage: withTail(`${job}: ${outcome.podFailure.message}`, facts.lastLines, outcome.events), resultJson };
   }
   if (outcome.deletedExternally && !hasResult && outcome.container === undefined) {
-    return { ...base, exitCode: null, signal: null, timedOut: false, errorCode: "k8s_job_deleted_externally", errorMessage: withTail(`${job} was deleted by someone else while the run was in progress`, facts.lastLines), resultJson };
+    return { ...base, exitCode: null, signal: null, timedOut: false, errorCode: "k8s_job_deleted_externally", errorMessage: withTail(`${job} was deleted by someone else while the run was in progress`, facts.lastLines, outcome.events), resultJson };
   }
   if (outcome.container?.oomKilled && !hasResult) {
-    return { ...base, exitCode: outcome.container.exitCode, signal: "SIGKILL", timedOut: false, errorCode: "k8s_oom_killed", errorMessage: withTail(`${job}: claude was killed for exceeding the container's memory limit (OOMKilled); raise resources.limits.memory`, facts.lastLines), resultJson };
+    return { ...base, exitCode: outcome.container.exitCode, signal: "SIGKILL", timedOut: false, errorCode: "k8s_oom_killed", errorMessage: withTail(`${job}: claude was killed for exceeding the container's memory limit (OOMKilled); raise resources.limits.memory`, facts.lastLines, outcome.events), resultJson };
   }
 
   const exitCode = outcome.container?.exitCode ?? null;
@@ -111,7 +111,10 @@ function transcriptFields(facts: ExecutionFacts): Omit<AdapterExecutionResult, "
   };
 }
 
-function withTail(message: string, lines: readonly string[]): string {
-  const tail = lines.slice(-5).map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line));
-  return tail.length === 0 ? message : `${message}\nlast log lines:\n${tail.join("\n")}`;
+function withTail(message: string, lines: readonly string[], events: readonly string[] = []): string {
+  const clip = (line: string) => (line.length > 300 ? `${line.slice(0, 300)}…` : line);
+  const parts = [message];
+  if (events.length > 0) parts.push(`pod events:\n${events.slice(-5).map(clip).join("\n")}`);
+  if (lines.length > 0) parts.push(`last log lines:\n${lines.slice(-5).map(clip).join("\n")}`);
+  return parts.join("\n");
 }

@@ -147,10 +147,15 @@ describe("runJob in the lab", () => {
     const runId = randomUUID();
     const agentId = `agent-${runId.slice(0, 8)}`;
     const manifests = manifestsFor(runId, agentId, { resources: { requests: { cpu: "64", memory: "1Gi" }, limits: { cpu: "64", memory: "1Gi" } } });
-    const { opts } = options(manifests, agentId, runId, { budgets: { ...defaultPodBudgets, scheduleTimeoutMs: 3000 } });
+    const { opts, status } = options(manifests, agentId, runId, { budgets: { ...defaultPodBudgets, scheduleTimeoutMs: 3000 } });
     const outcome = await runJob(opts);
+    expect(status.some((line) => line.includes("FailedScheduling"))).toBe(true);
     expect(outcome).toMatchObject({ kind: "finished", podFailure: { code: "k8s_pod_unschedulable" } });
-    if (outcome.kind === "finished") expect(outcome.podFailure?.message).toMatch(/Insufficient cpu/);
+    if (outcome.kind === "finished") {
+      expect(outcome.podFailure?.message).toMatch(/Insufficient cpu/);
+      // The scheduler's Event reached the run log and the outcome.
+      expect(outcome.events.some((line) => line.includes("FailedScheduling"))).toBe(true);
+    }
     expect(await leftovers(runId)).toEqual([]);
   });
 

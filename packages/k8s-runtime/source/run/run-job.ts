@@ -67,6 +67,8 @@ export type RunJobOutcome =
       cleanup: CleanupOutcome | "failed";
       /** The last pod observation, for error messages (container state). */
       lastPod?: PodObservation;
+      /** The pod's Kubernetes Events, oldest first (at most 20): what a failure message quotes. */
+      events: string[];
     };
 
 type Settled =
@@ -181,6 +183,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   let logFollowing: Promise<FollowLogReport> | undefined;
   const logAbort = new AbortController();
   let containerEnded = false;
+  let containerStarted = false;
   const emptyLog: FollowLogReport = { lines: 0, connections: 0, oversized: 0, end: "aborted" };
 
   const startLog = () => {
@@ -205,6 +208,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
       const verdict = observation.verdict;
       if (verdict.kind === "waiting") void options.onStatus(`pod ${observation.pod.metadata?.name}: ${verdict.stage} (${verdict.reason}${verdict.message ? `: ${verdict.message}` : ""})`);
       if (verdict.kind === "running") {
+        containerStarted = true;
         void options.onStatus(`pod ${observation.pod.metadata?.name}: running`);
         startLog();
       }
@@ -218,6 +222,27 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
     },
   });
   monitor.start();
+
+  // The pod's Events go to the run log while it starts (scheduling, pulling, mounts,
+  // back-off); afterwards only warnings. A failure message quotes the latest ones.
+  const events: string[] = [];
+  const seenEvents = new Map<string, number>();
+  const unsubscribeEvents = watches.events.subscribe(({ type, object }) => {
+    if (type === "DELETED") return;
+    const podUid = monitor.current?.pod.metadata?.uid;
+    const podName = monitor.current?.pod.metadata?.name;
+    const involved = object.involvedObject;
+    // Before the pod watch has shown our pod, its Events can still be told by name: a Job's pods are `<job>-<suffix>`.
+    if (!involved || !(podUid ? involved.uid === podUid : involved.name?.startsWith(`${job.name}-`))) return;
+    const key = object.metadata?.uid ?? object.metadata?.name ?? "";
+    const count = object.count ?? 1;
+    if ((seenEvents.get(key) ?? 0) >= count) return;
+    seenEvents.set(key, count);
+    const line = `${object.type === "Warning" ? "warning" : "event"} ${object.reason ?? ""}: ${object.message ?? ""}${count > 1 ? ` (x${count})` : ""}`;
+    events.push(line);
+    if (events.length > 20) events.shift();
+    if (!containerStarted || object.type === "Warning") void options.onStatus(`pod ${podName ?? ""}: ${line}`);
+  });
 
   const unsubscribeJobs = watches.jobs.subscribe((event) => {
     if (event.object.metadata?.uid !== job.uid) return;
@@ -239,6 +264,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   clearTimeout(deadline);
   options.signal.removeEventListener("abort", onAbort);
   unsubscribeJobs();
+  unsubscribeEvents();
 
   // Let the log reach its end after the container ended; bound the wait so a broken log API cannot hold the run.
   let log = emptyLog;
@@ -282,5 +308,6 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
     log,
     cleanup,
     ...(lastPod ? { lastPod } : {}),
+    events,
   };
 }
