@@ -28,3 +28,6 @@ export { LineBuffer } from "./logs/line-buffer.ts";
 export { type PodObservation, PodMonitor } from "./run/pod-monitor.ts";
 export { type ContainerExit, type LaunchedJob, type RunJobOptions, type RunJobOutcome, runJob } from "./run/run-job.ts";
 export { createRuntimeContext, type RuntimeContext } from "./run/runtime-context.ts";
+export { defaultSweepPolicy, planSweep, type SecretLike, type SweepItem, type SweepPlan, type SweepPolicy } from "./decisions/plan-sweep.ts";
+export { type SweepReport, sweepNamespace } from "./run/sweep-namespace.ts";
+export type { EventLike } from "./run/namespace-watches.ts";

@@ -61,7 +61,7 @@ export interface PodLike {
 
 export interface JobLike {
   metadata?: ObjectMeta;
-  spec?: { activeDeadlineSeconds?: number };
+  spec?: { activeDeadlineSeconds?: number; ttlSecondsAfterFinished?: number };
   status?: {
     active?: number;
     succeeded?: number;

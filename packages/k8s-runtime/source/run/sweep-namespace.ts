@@ -1,0 +1,53 @@
+import { defaultSweepPolicy, planSweep, type SecretLike, type SweepPlan, type SweepPolicy } from "../decisions/plan-sweep.ts";
+import { OWNER_LEASE_COMPONENT, ownerLeaseName } from "../exclusivity/owner-heartbeat.ts";
+import type { Lease } from "../exclusivity/lease-time.ts";
+import type { JobLike, PodLike } from "../kube-objects.ts";
+import { KubeApiError } from "../kube/kube-api-error.ts";
+import type { KubeClient } from "../kube/kube-client.ts";
+import { MANAGED_SELECTOR } from "./namespace-watches.ts";
+
+export interface SweepReport {
+  namespace: string;
+  plan: SweepPlan;
+  deleted: boolean;
+  /** Objects whose delete failed (already gone is not a failure), with why. */
+  failures: string[];
+}
+
+/**
+ * Finds what this adapter left behind in a namespace and, with `delete`, removes it: pods
+ * whose Job is gone, then Jobs (Background: their pods follow), then Secrets. Reads the
+ * owner Leases itself, so it works from a CLI as well as from a running adapter.
+ */
+export async function sweepNamespace(client: KubeClient, namespace: string, options: { delete: boolean; policy?: SweepPolicy; now?: number; signal?: AbortSignal }): Promise<SweepReport> {
+  const list = async <T>(path: string, labelSelector: string) => (await client.request<{ items?: T[] }>({ method: "GET", path, query: { labelSelector }, signal: options.signal })).items ?? [];
+  const [jobs, pods, secrets, leases] = await Promise.all([
+    list<JobLike>(`/apis/batch/v1/namespaces/${namespace}/jobs`, MANAGED_SELECTOR),
+    list<PodLike>(`/api/v1/namespaces/${namespace}/pods`, MANAGED_SELECTOR),
+    list<SecretLike>(`/api/v1/namespaces/${namespace}/secrets`, MANAGED_SELECTOR),
+    list<Lease>(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, `app.kubernetes.io/component=${OWNER_LEASE_COMPONENT}`),
+  ]);
+  const renewed = new Map(leases.map((lease) => [lease.metadata?.name ?? "", lease]));
+  const ownerLastSeen = (ownerId: string) => {
+    const spec = renewed.get(ownerLeaseName(ownerId))?.spec;
+    const at = Date.parse(spec?.renewTime ?? spec?.acquireTime ?? "");
+    return spec?.holderIdentity === ownerId && !Number.isNaN(at) ? at : undefined;
+  };
+  const plan = planSweep({ jobs, pods, secrets, ownerLastSeen, now: options.now ?? Date.now(), policy: options.policy ?? defaultSweepPolicy });
+  const report: SweepReport = { namespace, plan, deleted: options.delete, failures: [] };
+  if (!options.delete) return report;
+
+  const remove = async (path: string, name: string | undefined, uid: string | undefined, body: Record<string, unknown> = {}) => {
+    if (!name) return;
+    try {
+      await client.request({ method: "DELETE", path: `${path}/${name}`, body: { apiVersion: "v1", kind: "DeleteOptions", ...body, ...(uid ? { preconditions: { uid } } : {}) }, signal: options.signal });
+    } catch (error) {
+      if (error instanceof KubeApiError && (error.isNotFound || error.isConflict)) return;
+      report.failures.push(`${path}/${name}: ${(error as Error).message}`);
+    }
+  };
+  for (const item of plan.pods) await remove(`/api/v1/namespaces/${namespace}/pods`, item.object.metadata?.name, item.object.metadata?.uid);
+  for (const item of plan.jobs) await remove(`/apis/batch/v1/namespaces/${namespace}/jobs`, item.object.metadata?.name, item.object.metadata?.uid, { propagationPolicy: "Background" });
+  for (const item of plan.secrets) await remove(`/api/v1/namespaces/${namespace}/secrets`, item.object.metadata?.name, item.object.metadata?.uid);
+  return report;
+}
