@@ -56,7 +56,7 @@ describe("planSweep", () => {
         const pods = jobs.map((candidate, index) => pod(`pod-${index}`, specs[index]!.ageMin, candidate.metadata?.uid));
         const secrets = secretAges.map((age, index) => secret(`secret-${index}`, age, index < jobs.length ? { ownerUid: jobs[index]!.metadata!.uid! } : { runId: `job-${index}` }));
         const plan = planSweep({ jobs, pods, secrets, ownerLastSeen: alive, now });
-        const liveUids = new Set(jobs.filter((candidate, index) => specs[index]!.owner === "live" && specs[index]!.finishedMinAgo === undefined).map((candidate) => candidate.metadata!.uid!));
+        const liveUids = new Set(jobs.filter((_job, index) => specs[index]!.owner === "live" && specs[index]!.finishedMinAgo === undefined).map((candidate) => candidate.metadata!.uid!));
         for (const item of plan.jobs) expect(liveUids.has(item.object.metadata!.uid!)).toBe(false);
         for (const item of plan.pods) expect(liveUids.has(item.object.metadata!.ownerReferences![0]!.uid!)).toBe(false);
         for (const item of plan.secrets) {
