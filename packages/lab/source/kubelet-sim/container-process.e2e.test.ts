@@ -104,6 +104,13 @@ describe("startContainer", () => {
     expect(survivors.trim()).toBe("");
   });
 
+  it("without a cgroup, polls RSS and kills a container over its limit as OOMKilled", async () => {
+    const container = await run([process.execPath, "-e", "const a=[]; for(;;) { a.push(Buffer.alloc(1<<20, 1)); }"], {
+      memoryLimitBytes: 128 * 2 ** 20,
+    });
+    expect(await container.exited).toMatchObject({ exitCode: 137, reason: "OOMKilled" });
+  });
+
   it("OOM-kills a container over its memory limit", async () => {
     const container = await run([process.execPath, "-e", "const a=[]; for(;;) a.push(Buffer.alloc(1<<20, 1))"], {
       memoryLimitBytes: 64 * 2 ** 20,
