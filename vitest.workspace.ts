@@ -57,6 +57,9 @@ export default [
   unit("k8s-runtime"),
   unit("adapter"),
   e2e("adapter", { globalSetup: ["../lab/source/test-support/global-setup.ts"], fileParallelism: false }),
+  unit("lab"),
+  // One lab per project that needs a cluster; files one at a time (some restart the API server).
+  e2e("lab", { globalSetup: ["source/test-support/global-setup.ts"], fileParallelism: false }),
   e2e("k8s-runtime", { globalSetup: ["../lab/source/test-support/global-setup.ts"], fileParallelism: false }),
   // Every published package packed, installed with plain npm into a scratch project, imported.
   { test: { name: "consumers", root: "test/consumers", include: ["**/*.e2e.test.ts"], testTimeout: 120_000, hookTimeout: 600_000 } },
