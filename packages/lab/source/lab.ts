@@ -53,7 +53,12 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   let node: LabNode;
   try {
     faultProxy = await startFaultProxy(controlPlane);
-    node = await startLabNode({ controlPlane, dataDir: join(options.dataDir, "node"), images: options.images ?? labImages });
+    node = await startLabNode({
+      controlPlane,
+      dataDir: join(options.dataDir, "node"),
+      images: options.images ?? labImages,
+      log: options.log,
+    });
     options.log?.(`kubelet-sim node ${node.nodeName} ready (kubelet port ${node.kubeletPort}, memory limits by ${node.memoryEnforcement})`);
   } catch (error) {
     await faultProxy?.stop();

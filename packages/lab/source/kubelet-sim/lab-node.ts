@@ -22,6 +22,8 @@ export type LabNodeOptions = {
   podApiServer?: string;
   imagePullBackoffMs?: number;
   readyTimeoutMs?: number;
+  /** Told when the sim dies on its own (a bug): pods on the node stop making progress. */
+  log?: (line: string) => void;
 };
 
 export type LabNode = {
@@ -68,8 +70,10 @@ export async function startLabNode(options: LabNodeOptions): Promise<LabNode> {
     stdio: ["ignore", "pipe", logFd],
   });
   closeSync(logFd);
+  let stopping = false;
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const stop = async () => {
+    stopping = true;
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
@@ -99,6 +103,13 @@ export async function startLabNode(options: LabNodeOptions): Promise<LabNode> {
       });
     });
     child.stdout?.resume();
+    child.once("close", (code, signal) => {
+      if (stopping) return;
+      options.log?.(
+        `kubelet-sim of node ${nodeName} exited on its own (${signal ?? `code ${code}`}); its pods make no progress now. ` +
+          `Log ${logPath}:\n${tail(logPath)}`,
+      );
+    });
     return { nodeName, logPath, stop, ...ready };
   } catch (error) {
     await stop();
