@@ -2,20 +2,26 @@ import { chmodSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { apiError, claudeBinary, type ModelServer, startModelServer, text, toolUse, toolResults } from "@claude-k8s/lab/source/model-server/index.ts";
-import { adminClients, createTestNamespace, eventually, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, createTestNamespace, eventually } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeRuntimes } from "./kube-access.ts";
 import { execute } from "./execute.ts";
+import { serviceAccountKubeconfig } from "./test-utils/lab-service-account.ts";
 import { paperclipContext } from "./test-utils/paperclip-context.ts";
+import { testEnvironment } from "./test-environment.ts";
 
 // Paperclip's call, the real Claude Code CLI in a lab pod (run by kubelet-sim as uid 1000),
 // the scripted model server in place of Anthropic's API. Only the model is a stand-in.
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let claudeDir: string;
+let kubeconfig: string;
 const admin = adminClients();
 
 beforeAll(async () => {
-  ns = await createTestNamespace("adapter-e2e");
+  // Restricted Pod Security: every Job the adapter makes must be admitted there.
+  ns = await createTestNamespace("adapter-e2e", { "pod-security.kubernetes.io/enforce": "restricted" });
+  // The adapter runs as exactly the least-privilege ServiceAccount of its README.
+  kubeconfig = await serviceAccountKubeconfig(ns.name);
   // The lab's "image" is the host: put a `claude` on the pod's PATH.
   claudeDir = mkdtempSync(path.join(tmpdir(), "claude-bin-"));
   chmodSync(claudeDir, 0o755);
@@ -28,7 +34,7 @@ afterAll(async () => {
 
 function configFor(model: ModelServer, extra: Record<string, unknown> = {}) {
   return {
-    kubeconfig: labEndpoints().proxiedKubeconfigPath,
+    kubeconfig,
     namespace: ns.name,
     image: "lab.local/claude-code:2.1.330",
     model: "claude-sonnet-4-6",
@@ -107,6 +113,23 @@ describe("execute() in the lab with the real Claude Code CLI", () => {
       expect(result.errorMessage).toBeUndefined();
       expect(result.sessionDisplayId).not.toBe("00000000-0000-4000-8000-000000000000");
       expect(run.chunks.some(({ chunk }) => chunk.includes("cannot be resumed; starting a fresh session"))).toBe(true);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("passes its environment test under the least-privilege ServiceAccount, and names what a bare one lacks", async () => {
+    const model = await startModelServer({ script: [] });
+    try {
+      const passing = await testEnvironment({ companyId: "c", adapterType: "claude_k8s", config: configFor(model) });
+      expect(passing.checks.filter((check) => check.level === "error")).toEqual([]);
+      expect(passing.checks.map((check) => check.code)).toContain("k8s_rbac_ok");
+      const bare = await serviceAccountKubeconfig(ns.name, { withRole: false, name: "bare-identity" });
+      const failing = await testEnvironment({ companyId: "c", adapterType: "claude_k8s", config: { ...configFor(model), kubeconfig: bare } });
+      expect(failing.status).toBe("fail");
+      const missing = failing.checks.find((check) => check.code === "k8s_rbac_missing");
+      expect(missing?.message).toContain("create jobs.batch");
+      expect(missing?.hint).toMatch(/Role/);
     } finally {
       await model.close();
     }

@@ -7,9 +7,12 @@ import { selfPodInfo } from "./self-pod.ts";
 /** Every permission the runtime uses, as (group, resource, subresource, verb). */
 export const REQUIRED_PERMISSIONS: readonly { group: string; resource: string; subresource?: string; verbs: readonly string[] }[] = [
   { group: "batch", resource: "jobs", verbs: ["create", "get", "list", "watch", "patch", "delete"] },
-  { group: "", resource: "pods", verbs: ["get", "list", "watch"] },
+  // delete: the sweep removes pods whose Job is gone.
+  { group: "", resource: "pods", verbs: ["get", "list", "watch", "delete"] },
   { group: "", resource: "pods", subresource: "log", verbs: ["get"] },
-  { group: "", resource: "secrets", verbs: ["create", "get", "update", "patch", "delete"] },
+  // list: the sweep looks for Secrets whose run is gone.
+  { group: "", resource: "secrets", verbs: ["create", "get", "list", "update", "patch", "delete"] },
+  { group: "", resource: "persistentvolumeclaims", verbs: ["get"] },
   { group: "", resource: "events", verbs: ["list", "watch"] },
   { group: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "list", "watch", "update", "patch", "delete"] },
 ];
@@ -60,10 +63,14 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
       return result();
     }
 
-    await check(checks, "k8s_namespace_exists", "k8s_namespace_missing", async () => {
+    // Namespaces are cluster-scoped: a least-privilege Role cannot read them, so a 403 is not a finding.
+    try {
       await client.request({ method: "GET", path: `/api/v1/namespaces/${namespace}`, attempts: 2 });
-      return `namespace ${namespace} exists`;
-    }, `namespace ${namespace} does not exist or cannot be read`, `create it (kubectl create namespace ${namespace}) or set "namespace" to an existing one`, "warn");
+      checks.push({ code: "k8s_namespace_exists", level: "info", message: `namespace ${namespace} exists` });
+    } catch (error) {
+      if (error instanceof KubeApiError && error.isForbidden) checks.push({ code: "k8s_namespace_unchecked", level: "info", message: `namespace ${namespace}: not readable with this identity (not needed; the permission checks below cover it)` });
+      else checks.push({ code: "k8s_namespace_missing", level: "error", message: `namespace ${namespace} does not exist`, detail: (error as Error).message, hint: `create it (kubectl create namespace ${namespace}) or set "namespace" to an existing one` });
+    }
 
     const denied: string[] = [];
     for (const permission of REQUIRED_PERMISSIONS) {
