@@ -7,7 +7,7 @@ import { REQUIRED_PERMISSIONS } from "./test-environment.ts";
 
 describe("rbacManifests", () => {
   it("grants exactly the verbs testEnvironment checks, on namespaced resources only", () => {
-    const [, role] = rbacManifests({ namespace: "agents" }) as [unknown, { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }];
+    const [, role] = rbacManifests({ namespace: "agents" });
     const granted = new Set(role.rules.flatMap((rule) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${rule.apiGroups[0]}|${resource}|${verb}`))));
     const required = new Set(REQUIRED_PERMISSIONS.flatMap((permission) => permission.verbs.map((verb) => `${permission.group}|${permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource}|${verb}`)));
     expect(granted).toEqual(required);

@@ -17,15 +17,14 @@ export function rbacManifests(options: { namespace: string; serviceAccountName?:
     rule.resources.push(resource);
     byGroupAndResource.set(key, rule);
   }
-  return [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: subjectNamespace } },
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace: options.namespace }, rules: [...byGroupAndResource.values()] },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "RoleBinding",
-      metadata: { name, namespace: options.namespace },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
-      subjects: [{ kind: "ServiceAccount", name, namespace: subjectNamespace }],
-    },
-  ];
+  const serviceAccount = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: subjectNamespace } };
+  const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace: options.namespace }, rules: [...byGroupAndResource.values()] };
+  const binding = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name, namespace: options.namespace },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+    subjects: [{ kind: "ServiceAccount", name, namespace: subjectNamespace }],
+  };
+  return [serviceAccount, role, binding] as const;
 }
