@@ -1,5 +1,7 @@
+import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClients, createTestNamespace, eventually } from "../test-support/lab-client.ts";
+import { evictAnnotation } from "./pod-worker.ts";
 import { podUntil, shellPod } from "./test-utils/pods.ts";
 
 // What a pod's containers see and what the node reports about them, read back through
@@ -126,6 +128,19 @@ describe("containers on kubelet-sim", () => {
       exitCode: 2,
       message: "first\nfatal: no luck\n",
     });
+  });
+
+  it("evicts a pod on request (lab hook): killed at once, Failed, Evicted, DisruptionTarget", async () => {
+    await core.createNamespacedPod({ namespace: ns.name, body: shellPod("evicted", "sleep 300") });
+    await podUntil(ns.name, "evicted", "the pod to run", (pod) => (pod.status?.phase === "Running" ? true : undefined));
+    await core.patchNamespacedPod(
+      { name: "evicted", namespace: ns.name, body: { metadata: { annotations: { [evictAnnotation]: "memory" } } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    const status = await terminated("evicted");
+    expect(status).toMatchObject({ phase: "Failed", reason: "Evicted", message: "The node was low on resource: memory. " });
+    expect(status.conditions?.find((c) => c.type === "DisruptionTarget")).toMatchObject({ status: "True", reason: "TerminationByKubelet" });
+    expect(status.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(137);
   });
 
   it("runs init containers in order before the main container, sharing an emptyDir", async () => {

@@ -116,4 +116,21 @@ describe("computePodStatus", () => {
     const status = computePodStatus(pod(), runtime(exited(137), exited(137), { failure }), t1, node);
     expect(status).toMatchObject({ phase: "Failed", ...failure });
   });
+
+  it("marks an evicted pod with DisruptionTarget, keeping its transition time", () => {
+    const disruption = { reason: "TerminationByKubelet", message: "The node was low on resource: memory. " };
+    const failure = { reason: "Evicted", message: disruption.message };
+    const first = computePodStatus(pod(), runtime(exited(137), exited(137), { failure, disruption }), t0, node);
+    expect(first).toMatchObject({ phase: "Failed", reason: "Evicted" });
+    expect(first.conditions?.find((c) => c.type === "DisruptionTarget")).toEqual({
+      type: "DisruptionTarget",
+      status: "True",
+      lastProbeTime: null,
+      lastTransitionTime: t0,
+      ...disruption,
+    });
+    const again = computePodStatus({ ...pod(), status: first }, runtime(exited(137), exited(137), { failure, disruption }), t1, node);
+    expect(again.conditions?.filter((c) => c.type === "DisruptionTarget")).toHaveLength(1);
+    expect(again.conditions?.find((c) => c.type === "DisruptionTarget")?.lastTransitionTime).toBe(t0);
+  });
 });

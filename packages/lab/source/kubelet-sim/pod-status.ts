@@ -19,8 +19,10 @@ export type PodRuntimeState = {
   sandboxReady: boolean;
   initContainers: ContainerRuntimeState[];
   containers: ContainerRuntimeState[];
-  /** The node itself failed the pod (DeadlineExceeded). */
+  /** The node itself failed the pod (DeadlineExceeded, Evicted). */
   failure?: { reason: string; message: string };
+  /** The node evicted the pod: condition DisruptionTarget (what Jobs' podFailurePolicy matches). */
+  disruption?: { reason: string; message: string };
 };
 
 const managedConditions = new Set(["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]);
@@ -61,8 +63,11 @@ export function computePodStatus(pod: Pod, runtime: PodRuntimeState, now: string
       condition("Ready", ready, notReadyReason, notReadyMessage),
       condition("ContainersReady", ready, notReadyReason, notReadyMessage),
       scheduled,
-      // Conditions others own (DisruptionTarget, readiness gates) are kept as they are.
-      ...previous.filter((c) => !managedConditions.has(c.type)),
+      ...(runtime.disruption
+        ? [{ ...condition("DisruptionTarget", true), ...runtime.disruption }]
+        : []),
+      // Conditions others own (DisruptionTarget set by the control plane, readiness gates) are kept as they are.
+      ...previous.filter((c) => !managedConditions.has(c.type) && !(runtime.disruption && c.type === "DisruptionTarget")),
     ],
     hostIP: node.hostIP,
     hostIPs: [{ ip: node.hostIP }],

@@ -57,6 +57,18 @@ const maxBackoffMs = 300_000;
 const crashLoopFirstMs = 10_000;
 const deadlineMessage = "Pod was active on the node longer than the specified deadline";
 
+/**
+ * Test hook: a pod annotated with this key is evicted as if the node ran out of the
+ * resource named in the value ("memory" when empty): killed at once, phase Failed, reason
+ * Evicted, condition DisruptionTarget. There is no real resource pressure on the lab node.
+ */
+export const evictAnnotation = "lab.claude-k8s.dev/evict";
+
+function evictionMessage(pod: Pod): string {
+  const resource = pod.metadata.annotations?.[evictAnnotation] || "memory";
+  return `The node was low on resource: ${resource}. `;
+}
+
 export class PodWorker {
   readonly key: string;
   #pod: Pod;
@@ -124,6 +136,7 @@ export class PodWorker {
   update(pod: Pod): void {
     this.#pod = pod;
     if (pod.metadata.deletionTimestamp) void this.#terminate("deleted");
+    else if (pod.metadata.annotations?.[evictAnnotation] !== undefined && !this.#adoptedFinished) void this.#terminate("evicted");
   }
 
   /** The pod object is gone: stop everything at once and remove its files. */
@@ -363,7 +376,7 @@ export class PodWorker {
   }
 
   /** Deletion or deadline: SIGTERM, SIGKILL after the grace period, final status; on deletion also delete the object. */
-  #terminate(why: "deleted" | "deadline"): Promise<void> {
+  #terminate(why: "deleted" | "deadline" | "evicted"): Promise<void> {
     if (this.#terminating) {
       // A second deletion with a shorter grace period (e.g. --grace-period=0 after a normal delete).
       if (why === "deleted") this.#killAfter(this.#graceSeconds("deleted"));
@@ -371,6 +384,12 @@ export class PodWorker {
     }
     this.#terminating = (async () => {
       if (why === "deadline") this.#runtime.failure = { reason: "DeadlineExceeded", message: deadlineMessage };
+      if (why === "evicted") {
+        const message = evictionMessage(this.#pod);
+        this.#runtime.failure = { reason: "Evicted", message };
+        this.#runtime.disruption = { reason: "TerminationByKubelet", message };
+        this.#event({ type: "Warning", reason: "Evicted", message });
+      }
       this.#halt.abort();
       clearTimeout(this.#deadlineTimer);
       if (why === "deadline") this.#event({ type: "Normal", reason: "DeadlineExceeded", message: deadlineMessage });
@@ -416,7 +435,9 @@ export class PodWorker {
     this.#killTimer.unref();
   }
 
-  #graceSeconds(why: "deleted" | "deadline"): number {
+  #graceSeconds(why: "deleted" | "deadline" | "evicted"): number {
+    // Eviction on a hard threshold gives no grace, as the kubelet's.
+    if (why === "evicted") return 0;
     const spec = this.#pod.spec.terminationGracePeriodSeconds ?? 30;
     if (why === "deadline") return spec;
     return this.#pod.metadata.deletionGracePeriodSeconds ?? spec;
