@@ -11,6 +11,7 @@ import { registerNode } from "./node-heartbeat.ts";
 import type { NodeResources } from "./node-object.ts";
 import { parseQuantity } from "./quantity.ts";
 import { PodWorker } from "./pod-worker.ts";
+import { checkContainerRuntime } from "./runtime-check.ts";
 import { startPodWatch } from "./pod-watch.ts";
 import type { ConfigMap, Pod, Secret } from "./types.ts";
 import type { VolumeSources } from "./volume-content.ts";
@@ -53,6 +54,7 @@ const defaultCapacity: NodeResources = { cpu: "2", memory: "8Gi", pods: "110" };
 
 export async function startKubeletSim(options: KubeletSimOptions): Promise<KubeletSim> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  await checkContainerRuntime();
   const [connection, cert, key, clientCa] = await Promise.all([
     readKubeconfig(options.kubeconfigPath),
     readRequired(options.servingCertPath, "servingCertPath"),
