@@ -12,6 +12,16 @@ export default defineConfig([
     target: "node24",
   },
   {
+    // The `claude-k8s` bin.
+    entry: { cli: "source/cli.ts" },
+    format: ["esm"],
+    dts: false,
+    clean: false,
+    sourcemap: true,
+    target: "node24",
+    banner: { js: "#!/usr/bin/env node" },
+  },
+  {
     // The browser-side transcript parser: one self-contained CommonJS file (see ui-parser.ts).
     entry: { "ui-parser": "source/ui-parser.ts" },
     format: ["cjs"],

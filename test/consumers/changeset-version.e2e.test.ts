@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { publishedPackages, repoRoot } from "./workspace-packages.ts";
+import { publishedPackages, repoRoot, workspacePackages } from "./workspace-packages.ts";
 
 let scratch: string | undefined;
 afterEach(() => {
@@ -21,7 +21,8 @@ it("bumps only the packages a changeset names, each by its own bump", () => {
   for (const file of ["package.json", "pnpm-workspace.yaml"]) cpSync(path.join(repoRoot, file), path.join(scratch, file));
   mkdirSync(path.join(scratch, ".changeset"));
   cpSync(path.join(repoRoot, ".changeset/config.json"), path.join(scratch, ".changeset/config.json"));
-  for (const pkg of published.concat()) {
+  // Private packages too: published ones depend on them (workspace:*) for their tests.
+  for (const pkg of workspacePackages()) {
     const relative = path.relative(repoRoot, pkg.dir);
     mkdirSync(path.join(scratch, relative), { recursive: true });
     cpSync(path.join(pkg.dir, "package.json"), path.join(scratch, relative, "package.json"));
@@ -41,7 +42,20 @@ it("bumps only the packages a changeset names, each by its own bump", () => {
   };
   expect(versionOf(first.dir)).toBe(bump(first.manifest.version, "minor"));
   expect(versionOf(second.dir)).toBe(bump(second.manifest.version, "patch"));
-  for (const other of published.slice(2)) expect(versionOf(other.dir)).toBe(other.manifest.version);
+  // Packages that depend on a bumped one get a patch bump (updateInternalDependencies); the rest stay.
+  const bumped = new Set([first.manifest.name, second.manifest.name]);
+  const dependsOnBumped = (pkg: (typeof published)[0]) => Object.keys({ ...(pkg.manifest as { dependencies?: Record<string, string> }).dependencies }).some((name) => bumped.has(name));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const pkg of published) if (!bumped.has(pkg.manifest.name) && dependsOnBumped(pkg)) {
+      bumped.add(pkg.manifest.name);
+      grew = true;
+    }
+  }
+  for (const other of published.slice(2)) {
+    expect(versionOf(other.dir)).toBe(bumped.has(other.manifest.name) ? bump(other.manifest.version, "patch") : other.manifest.version);
+  }
   expect(readFileSync(path.join(scratch, path.relative(repoRoot, first.dir), "CHANGELOG.md"), "utf8")).toContain(
     "A change for the test.",
   );

@@ -15,8 +15,8 @@ export interface WorkspacePackage {
   };
 }
 
-/** Every package under packages/ that is published (not `private`). */
-export function publishedPackages(): WorkspacePackage[] {
+/** Every package under packages/, private ones included. */
+export function workspacePackages(): WorkspacePackage[] {
   const packagesDir = path.join(repoRoot, "packages");
   return readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
@@ -24,8 +24,12 @@ export function publishedPackages(): WorkspacePackage[] {
       const dir = path.join(packagesDir, entry.name);
       return { dir, manifest: JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) };
     })
-    .filter((pkg) => pkg.manifest.private !== true)
     .sort((a, b) => a.manifest.name.localeCompare(b.manifest.name));
+}
+
+/** Every package under packages/ that is published (not `private`). */
+export function publishedPackages(): WorkspacePackage[] {
+  return workspacePackages().filter((pkg) => pkg.manifest.private !== true);
 }
 
 /** True when the package's "." export offers a CommonJS entry. */

@@ -21,3 +21,4 @@ export { parseStdoutLine, toTranscriptEntries } from "./transcript.ts";
 export type { TranscriptEntry } from "./transcript.ts";
 export { findLoginUrl } from "./login-url.ts";
 export type * from "./events.ts";
+export { formatEvent, type PrettyOptions } from "./pretty.ts";

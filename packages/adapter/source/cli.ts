@@ -1,0 +1,4 @@
+// The `claude-k8s` bin.
+import { main } from "./cli/main.ts";
+
+process.exitCode = await main(process.argv.slice(2));

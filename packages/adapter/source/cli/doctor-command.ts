@@ -1,0 +1,35 @@
+import { closeRuntimes } from "../kube-access.ts";
+import { testEnvironment } from "../test-environment.ts";
+import { parseArgs, stringFlag, UsageError } from "./args.ts";
+import { readJsonObject } from "./config-file.ts";
+import { labTarget } from "./lab-target.ts";
+
+export const doctorHelp = `usage: claude-k8s doctor --config <adapter-config.json> [--lab | --kubeconfig FILE]
+
+The environment test Paperclip runs, for a person: credentials, API server, namespace,
+every permission the adapter uses, the shared volume, image pull Secrets. Exit status 1
+when something fails.
+`;
+
+export async function doctorCommand(argv: readonly string[], io: { out: (text: string) => void; color: boolean }): Promise<number> {
+  const args = parseArgs(argv, { values: ["config", "kubeconfig"], booleans: ["lab"] });
+  if (args.flags.has("help")) {
+    io.out(doctorHelp);
+    return 0;
+  }
+  const configPath = stringFlag(args, "config");
+  if (!configPath) throw new UsageError("doctor needs --config <adapter-config.json>");
+  const config = readJsonObject(configPath, "adapter config");
+  const kubeconfig = stringFlag(args, "kubeconfig") ?? (args.flags.has("lab") ? labTarget().proxiedKubeconfigPath : undefined);
+  if (kubeconfig) config.kubeconfig = kubeconfig;
+  const result = await testEnvironment({ companyId: "cli", adapterType: "claude_k8s", config });
+  await closeRuntimes();
+  const mark = { info: io.color ? "\u001b[32m✓\u001b[0m" : "ok  ", warn: io.color ? "\u001b[33m!\u001b[0m" : "warn", error: io.color ? "\u001b[31m✗\u001b[0m" : "FAIL" } as const;
+  for (const check of result.checks) {
+    io.out(`${mark[check.level]} ${check.message}\n`);
+    if (check.detail) io.out(`    ${check.detail.split("\n").join("\n    ")}\n`);
+    if (check.hint && check.level !== "info") io.out(`    fix: ${check.hint}\n`);
+  }
+  io.out(`\n${result.status}\n`);
+  return result.status === "fail" ? 1 : 0;
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { closeRuntimes } from "../kube-access.ts";
+import { execute } from "../execute.ts";
+import type { AdapterExecutionResult } from "../paperclip-types.ts";
+import { parseArgs, stringFlag, UsageError } from "./args.ts";
+import { readJsonObject } from "./config-file.ts";
+import { labTarget } from "./lab-target.ts";
+import { liveTranscript } from "./live-transcript.ts";
+
+export const runHelp = `usage: claude-k8s run --config <adapter-config.json> (--prompt <text> | --prompt-file <file>) [options]
+
+One agent run, exactly as Paperclip makes it: a Job in the cluster, the transcript live,
+then a summary. Exit status 0 only when the run succeeded.
+
+  --config FILE        the agent's adapterConfig as JSON (the keys Paperclip stores)
+  --prompt TEXT        what to ask the agent (or --prompt-file FILE)
+  --lab                run in the local lab (./dev lab up) instead of KUBECONFIG's cluster
+  --kubeconfig FILE    the cluster to use (overrides the config's kubeconfig and KUBECONFIG)
+  --agent-id ID        the agent id (default: cli-agent); runs of one agent never overlap
+  --session ID         resume this Claude session
+  --json               print the full result as JSON at the end
+`;
+
+export async function runCommand(argv: readonly string[], io: { out: (text: string) => void; color: boolean }): Promise<number> {
+  const args = parseArgs(argv, { values: ["config", "prompt", "prompt-file", "kubeconfig", "agent-id", "session"], booleans: ["lab", "json"] });
+  if (args.flags.has("help")) {
+    io.out(runHelp);
+    return 0;
+  }
+  const configPath = stringFlag(args, "config");
+  if (!configPath) throw new UsageError("run needs --config <adapter-config.json>");
+  const promptFile = stringFlag(args, "prompt-file");
+  const prompt = stringFlag(args, "prompt") ?? (promptFile ? readFileSync(promptFile, "utf8") : undefined);
+  if (prompt === undefined || prompt.trim() === "") throw new UsageError("run needs --prompt <text> or --prompt-file <file>");
+
+  const config = readJsonObject(configPath, "adapter config");
+  const kubeconfig = stringFlag(args, "kubeconfig") ?? (args.flags.has("lab") ? labTarget().proxiedKubeconfigPath : undefined);
+  if (kubeconfig) config.kubeconfig = kubeconfig;
+  // The prompt is exactly what was given: no heartbeat template around it unless the config sets one.
+  if (config.promptTemplate === undefined) config.promptTemplate = "";
+
+  const transcript = liveTranscript(io.out, { color: io.color });
+  const session = stringFlag(args, "session");
+  const abort = new AbortController();
+  const onSignal = () => {
+    io.out("\ncancelling: deleting the Job and waiting for its pods to go...\n");
+    abort.abort();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const started = Date.now();
+  let result: AdapterExecutionResult;
+  try {
+    result = await execute({
+      runId: randomUUID(),
+      agent: { id: stringFlag(args, "agent-id") ?? "cli-agent", companyId: "cli", name: "claude-k8s run" },
+      runtime: { sessionId: session ?? null, sessionParams: session ? { sessionId: session } : null, sessionDisplayId: session ?? null, taskKey: null },
+      config,
+      context: { paperclipTaskMarkdown: prompt, wakeReason: "cli" },
+      onLog: transcript.onLog,
+      signal: abort.signal,
+    });
+  } finally {
+    transcript.stop();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await closeRuntimes();
+  }
+  io.out(summaryLines(result, Date.now() - started).join("\n") + "\n");
+  if (args.flags.has("json")) io.out(`${JSON.stringify(result, null, 2)}\n`);
+  return result.errorMessage === undefined && (result.exitCode ?? 0) === 0 ? 0 : 1;
+}
+
+export function summaryLines(result: AdapterExecutionResult, elapsedMs: number): string[] {
+  const job = (result.resultJson?.kubernetes ?? {}) as { job?: string; namespace?: string };
+  const usage = result.usage;
+  return [
+    "",
+    `outcome   ${result.errorCode ?? "success"}${result.errorMessage ? `: ${result.errorMessage.split("\n")[0]}` : ""}`,
+    ...(usage ? [`tokens    in ${usage.inputTokens} · out ${usage.outputTokens} · cached ${usage.cachedInputTokens ?? 0}`] : []),
+    ...(result.costUsd !== undefined ? [`cost      $${result.costUsd.toFixed(4)}`] : []),
+    `duration  ${(elapsedMs / 1000).toFixed(1)} s`,
+    ...(job.job ? [`job       ${job.namespace}/${job.job}`] : []),
+    ...(result.sessionDisplayId ? [`session   ${result.sessionDisplayId}`] : []),
+  ];
+}

@@ -1,0 +1,40 @@
+import { createKubeClient, sweepNamespace } from "@claude-k8s/k8s-runtime";
+import { resolveKubeTarget } from "../kube-access.ts";
+import { parseArgs, stringFlag, UsageError } from "./args.ts";
+import { labTarget } from "./lab-target.ts";
+
+export const sweepHelp = `usage: claude-k8s sweep --namespace NS [--delete] [--lab | --kubeconfig FILE]
+
+Lists what claude-k8s left behind in a namespace (Jobs abandoned by a dead adapter process
+or past their TTL, pods whose Job is gone, Secrets whose run is gone) and, with --delete,
+removes it. Never touches a run whose adapter process is alive, nor anything younger than
+15 minutes.
+`;
+
+export async function sweepCommand(argv: readonly string[], io: { out: (text: string) => void }): Promise<number> {
+  const args = parseArgs(argv, { values: ["namespace", "kubeconfig"], booleans: ["delete", "lab"] });
+  if (args.flags.has("help")) {
+    io.out(sweepHelp);
+    return 0;
+  }
+  const kubeconfig = stringFlag(args, "kubeconfig") ?? (args.flags.has("lab") ? labTarget().proxiedKubeconfigPath : undefined);
+  const target = resolveKubeTarget(kubeconfig);
+  const namespace = stringFlag(args, "namespace") ?? target.kubeConfig.getContextObject(target.kubeConfig.getCurrentContext())?.namespace;
+  if (!namespace) throw new UsageError("sweep needs --namespace NS (the kubeconfig's context names none)");
+  const client = await createKubeClient(target.kubeConfig);
+  try {
+    const report = await sweepNamespace(client, namespace, { delete: args.flags.has("delete") });
+    const items = [
+      ...report.plan.pods.map((item) => ({ kind: "pod", item })),
+      ...report.plan.jobs.map((item) => ({ kind: "job", item })),
+      ...report.plan.secrets.map((item) => ({ kind: "secret", item })),
+    ];
+    if (items.length === 0) io.out(`nothing to sweep in ${namespace}\n`);
+    for (const { kind, item } of items) io.out(`${report.deleted ? "deleted" : "would delete"} ${kind} ${namespace}/${item.object.metadata?.name}: ${item.reason}\n`);
+    for (const failure of report.failures) io.out(`failed: ${failure}\n`);
+    if (!report.deleted && items.length > 0) io.out("(dry run: add --delete to remove them)\n");
+    return report.failures.length > 0 ? 1 : 0;
+  } finally {
+    client.close();
+  }
+}
