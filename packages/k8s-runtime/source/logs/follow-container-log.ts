@@ -14,6 +14,12 @@ export interface FollowLogOptions {
   onLine: (line: string) => void | Promise<void>;
   /** True once the pod watch saw the container terminate: a stream that ends then is complete. */
   containerTerminated: () => boolean;
+  /**
+   * Resolves when the container is seen terminated, or after `ms`. A log stream usually ends
+   * because the container did, a moment before the pod watch says so: waiting for that saves
+   * a reconnect (one request per run).
+   */
+  untilTerminated?: (ms: number) => Promise<void>;
   signal: AbortSignal;
   /** How far before the last byte received a resumed stream starts (the log API resolves seconds; clocks differ). */
   overlapSeconds?: number;
@@ -90,6 +96,7 @@ export async function followContainerLog(options: FollowLogOptions): Promise<Fol
       options.log?.(`log of ${pod}/${container}: ${(error as Error).message}; resuming`);
     }
     if (signal.aborted) break;
+    if (ended === "eof" && !options.containerTerminated()) await options.untilTerminated?.(3000);
     if (ended === "eof" && options.containerTerminated()) {
       const rest = lines.flush();
       if (rest !== undefined) await deliver(aligner.push(rest));

@@ -184,6 +184,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   const logAbort = new AbortController();
   let containerEnded = false;
   let containerStarted = false;
+  const terminationWaiters = new Set<() => void>();
   const emptyLog: FollowLogReport = { lines: 0, connections: 0, oversized: 0, end: "aborted" };
 
   const startLog = () => {
@@ -194,6 +195,16 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
       container,
       onLine: options.onLine,
       containerTerminated: () => containerEnded,
+      untilTerminated: (ms) =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            terminationWaiters.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          terminationWaiters.add(done);
+        }),
       signal: logAbort.signal,
       log: (line) => void options.onStatus(line),
     });
@@ -214,6 +225,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
       }
       if (verdict.kind === "terminated") {
         containerEnded = true;
+        for (const wake of [...terminationWaiters]) wake();
         startLog();
         settle({ why: "container-ended", exit: { exitCode: verdict.exitCode, ...(verdict.signal !== undefined ? { signal: verdict.signal } : {}), reason: verdict.reason, message: verdict.message, oomKilled: verdict.oomKilled } });
       }
