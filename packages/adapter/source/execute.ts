@@ -4,7 +4,7 @@ import { type AdapterConfig, buildRunManifests, ManifestError, parseAdapterConfi
 import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
-import { KubeTargetError, resolveKubeTarget, runtimeFor } from "./kube-access.ts";
+import { KubeTargetError, resolveKubeTarget, runtimeFor, startPeriodicSweep } from "./kube-access.ts";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
 import { rtkHookProgram } from "./rtk-hook-program.ts";
 import { selfPodInfo } from "./self-pod.ts";
@@ -27,7 +27,7 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
 
   try {
     const target = resolveKubeTarget(config.kubeconfig);
-    const runtime = await runtimeFor(target, (line) => void status(line));
+    const runtime = await runtimeFor(target);
     // The server's own pod only describes the cluster it runs in: a kubeconfig for another
     // cluster gets nothing from it (its namespace, claim and Secrets do not exist there).
     const selfPod = target.inCluster ? await selfPodInfo((line) => void status(line)) : undefined;
@@ -41,6 +41,7 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
     const run = runContextOf(ctx);
     const attempt = async (context: RunContext) => {
       const manifests = buildRunManifests({ config, run: context, ...(selfPod ? { selfPod } : {}), skills, ...(instructions ? { instructions } : {}), ...(rtkHook ? { rtkHook } : {}) });
+      startPeriodicSweep(target, runtime, manifests.names.namespace);
       for (const warning of manifests.warnings) await status(warning);
       return runOnce(ctx, config, manifests, context, runtime, signal, status);
     };
