@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { apiError, claudeBinary, type ModelServer, startModelServer, text, toolUse, toolResults } from "@claude-k8s/lab/source/model-server/index.ts";
-import { adminClients, createTestNamespace, eventually } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { createTestNamespace, eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeRuntimes } from "./kube-access.ts";
 import { execute } from "./execute.ts";
@@ -15,7 +15,6 @@ import { testEnvironment } from "./test-environment.ts";
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let claudeDir: string;
 let kubeconfig: string;
-const admin = adminClients();
 
 beforeAll(async () => {
   // Restricted Pod Security: every Job the adapter makes must be admitted there.
@@ -52,15 +51,7 @@ function configFor(model: ModelServer, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function leftovers(runId: string) {
-  const selector = `paperclip.io/run-id=${runId}`;
-  const [jobs, pods, secrets] = await Promise.all([
-    admin.batch.listNamespacedJob({ namespace: ns.name, labelSelector: selector }),
-    admin.core.listNamespacedPod({ namespace: ns.name, labelSelector: selector }),
-    admin.core.listNamespacedSecret({ namespace: ns.name, labelSelector: selector }),
-  ]);
-  return [...jobs.items, ...pods.items, ...secrets.items].map((item) => `${item.kind ?? ""}${item.metadata?.name}`);
-}
+const leftovers = (runId: string) => runLeftovers(ns.name, runId);
 
 describe("execute() in the lab with the real Claude Code CLI", () => {
   it("runs a tool call and answers: success, stream-json in the log, usage, cost, session; nothing left behind", async () => {

@@ -1,34 +1,21 @@
-import { KubeConfig } from "@kubernetes/client-node";
-import { createTestNamespace, eventually, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
+import { eventually } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { describe, expect, it } from "vitest";
 import { WatchHub } from "../kube/watch-hub.ts";
+import { useLabNamespace } from "../test-utils/lab-namespace.ts";
 import { AgentLockBusyError, acquireAgentLock, agentLockName } from "./agent-lock.ts";
 import { OwnerHeartbeat, ownerLastSeenFrom } from "./owner-heartbeat.ts";
 
-let client: KubeClient;
-let ns: Awaited<ReturnType<typeof createTestNamespace>>;
-
-beforeAll(async () => {
-  ns = await createTestNamespace("rt-lock");
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(labEndpoints().kubeconfigPath);
-  client = await createKubeClient(kubeConfig);
-});
-afterAll(async () => {
-  client?.close();
-  await ns?.remove();
-});
+const ns = useLabNamespace("rt-lock");
 
 describe("acquireAgentLock", () => {
   it("lets one launcher of an agent in at a time, across clients, and never blocks other agents", async () => {
     const order: string[] = [];
-    const first = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-a", holder: "run-1" });
-    const secondAcquired = acquireAgentLock({ client, namespace: ns.name, agentId: "agent-a", holder: "run-2", waitMs: 20_000 }).then((lock) => {
+    const first = await acquireAgentLock({ client: ns.client, namespace: ns.name, agentId: "agent-a", holder: "run-1" });
+    const secondAcquired = acquireAgentLock({ client: ns.client, namespace: ns.name, agentId: "agent-a", holder: "run-2", waitMs: 20_000 }).then((lock) => {
       order.push("second acquired");
       return lock;
     });
-    const other = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-b", holder: "run-9" });
+    const other = await acquireAgentLock({ client: ns.client, namespace: ns.name, agentId: "agent-b", holder: "run-9" });
     order.push("other agent acquired");
     await new Promise((resolve) => setTimeout(resolve, 300));
     order.push("first releases");
@@ -40,8 +27,8 @@ describe("acquireAgentLock", () => {
   });
 
   it("gives up on a busy lock with an error that names the holder", async () => {
-    const holder = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-busy", holder: "run-holding" });
-    const error = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-busy", holder: "run-waiting", waitMs: 500 }).catch((e: unknown) => e);
+    const holder = await acquireAgentLock({ client: ns.client, namespace: ns.name, agentId: "agent-busy", holder: "run-holding" });
+    const error = await acquireAgentLock({ client: ns.client, namespace: ns.name, agentId: "agent-busy", holder: "run-waiting", waitMs: 500 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentLockBusyError);
     expect((error as AgentLockBusyError).code).toBe("k8s_concurrent_run_blocked");
     expect((error as Error).message).toContain("run-holding");
@@ -49,11 +36,11 @@ describe("acquireAgentLock", () => {
   });
 
   it("takes over the lock of a holder that died, and the dead holder's late release does not free it", async () => {
-    const dead = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-crash", holder: "run-crashed", leaseDurationSeconds: 1 });
+    const dead = await acquireAgentLock({ client: ns.client, namespace: ns.name, agentId: "agent-crash", holder: "run-crashed", leaseDurationSeconds: 1 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const next = await acquireAgentLock({ client, namespace: ns.name, agentId: "agent-crash", holder: "run-next", waitMs: 10_000 });
+    const next = await acquireAgentLock({ client: ns.client, namespace: ns.name, agentId: "agent-crash", holder: "run-next", waitMs: 10_000 });
     await dead.release();
-    const lease = await client.request<{ spec: { holderIdentity: string } }>({ method: "GET", path: `/apis/coordination.k8s.io/v1/namespaces/${ns.name}/leases/${agentLockName("agent-crash")}` });
+    const lease = await ns.client.request<{ spec: { holderIdentity: string } }>({ method: "GET", path: `/apis/coordination.k8s.io/v1/namespaces/${ns.name}/leases/${agentLockName("agent-crash")}` });
     expect(lease.spec.holderIdentity).toBe("run-next");
     await next.release();
   });
@@ -61,8 +48,8 @@ describe("acquireAgentLock", () => {
 
 describe("OwnerHeartbeat", () => {
   it("announces this process in a namespace; a shared watch sees it alive, and gone after stop", async () => {
-    const heartbeat = new OwnerHeartbeat(client, { ownerId: "owner-test-1" });
-    const hub = new WatchHub(client, { lingerMs: 0 });
+    const heartbeat = new OwnerHeartbeat(ns.client, { ownerId: "owner-test-1" });
+    const hub = new WatchHub(ns.client, { lingerMs: 0 });
     const owners = ownerLastSeenFrom(hub, ns.name);
     try {
       await owners.synced;

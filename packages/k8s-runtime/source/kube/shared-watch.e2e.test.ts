@@ -1,7 +1,6 @@
-import { KubeConfig } from "@kubernetes/client-node";
-import { adminClients, createTestNamespace, eventually, faultProxy, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKubeClient, type KubeClient } from "./kube-client.ts";
+import { adminClients, eventually, faultProxy } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { describe, expect, it } from "vitest";
+import { useLabNamespace } from "../test-utils/lab-namespace.ts";
 import { SharedWatch, type WatchEvent } from "./shared-watch.ts";
 
 interface ConfigMap {
@@ -12,26 +11,14 @@ interface ConfigMap {
 describe("SharedWatch against a real API server", () => {
   const admin = adminClients();
   const proxy = faultProxy();
-  let client: KubeClient;
-  let ns: Awaited<ReturnType<typeof createTestNamespace>>;
-
-  beforeAll(async () => {
-    ns = await createTestNamespace("rt-watch");
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(labEndpoints().proxiedKubeconfigPath);
-    client = await createKubeClient(kubeConfig);
-  });
-  afterAll(async () => {
-    client?.close();
-    await ns?.remove();
-  });
+  const ns = useLabNamespace("rt-watch", { viaFaultProxy: true });
 
   const create = (name: string, value = "1") =>
     admin.core.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name }, data: { value } } });
 
   it("lists what exists, then delivers every change in order, and replays the cache to late subscribers", async () => {
     await create("before");
-    const watch = new SharedWatch<ConfigMap>({ client, path: `/api/v1/namespaces/${ns.name}/configmaps`, labelSelector: "" }).start();
+    const watch = new SharedWatch<ConfigMap>({ client: ns.client, path: `/api/v1/namespaces/${ns.name}/configmaps`, labelSelector: "" }).start();
     try {
       const events: string[] = [];
       watch.subscribe((event) => events.push(`${event.type} ${event.object.metadata?.name} ${event.object.data?.value ?? ""}`));
@@ -39,7 +26,7 @@ describe("SharedWatch against a real API server", () => {
       expect(events.filter((line) => !line.includes("kube-root-ca"))).toEqual(["ADDED before 1"]);
 
       await create("during");
-      await client.request({
+      await ns.client.request({
         method: "PATCH",
         path: `/api/v1/namespaces/${ns.name}/configmaps/during`,
         body: { data: { value: "2" } },
@@ -60,7 +47,7 @@ describe("SharedWatch against a real API server", () => {
   });
 
   it("resumes from its resourceVersion when the connection is cut, without a relist and without losing a change", async () => {
-    const watch = new SharedWatch<ConfigMap>({ client, path: `/api/v1/namespaces/${ns.name}/configmaps`, labelSelector: "cut=yes" }).start();
+    const watch = new SharedWatch<ConfigMap>({ client: ns.client, path: `/api/v1/namespaces/${ns.name}/configmaps`, labelSelector: "cut=yes" }).start();
     try {
       const seen: string[] = [];
       watch.subscribe((event) => seen.push(`${event.type} ${event.object.metadata?.name}`));
@@ -81,7 +68,7 @@ describe("SharedWatch against a real API server", () => {
   });
 
   it("keeps delivering after the API server restarts", async () => {
-    const watch = new SharedWatch<ConfigMap>({ client, path: `/api/v1/namespaces/${ns.name}/configmaps`, labelSelector: "restart=yes" }).start();
+    const watch = new SharedWatch<ConfigMap>({ client: ns.client, path: `/api/v1/namespaces/${ns.name}/configmaps`, labelSelector: "restart=yes" }).start();
     try {
       const seen: string[] = [];
       watch.subscribe((event) => seen.push(`${event.type} ${event.object.metadata?.name}`));

@@ -1,30 +1,25 @@
-import { KubeConfig } from "@kubernetes/client-node";
-import { adminClients, createTestNamespace, faultProxy, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, faultProxy } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PodLike } from "../kube-objects.ts";
-import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
+import type { KubeClient } from "../kube/kube-client.ts";
 import { SharedWatch } from "../kube/shared-watch.ts";
+import { useLabNamespace } from "../test-utils/lab-namespace.ts";
 import { waitForWatch } from "../run/wait-for.ts";
 import { followContainerLog } from "./follow-container-log.ts";
 
+const ns = useLabNamespace("rt-logs", { viaFaultProxy: true });
 let client: KubeClient;
 let pods: SharedWatch<PodLike>;
-let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 const admin = adminClients();
 const proxy = faultProxy();
 
 beforeAll(async () => {
-  ns = await createTestNamespace("rt-logs");
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(labEndpoints().proxiedKubeconfigPath);
-  client = await createKubeClient(kubeConfig);
+  client = ns.client;
   pods = new SharedWatch<PodLike>({ client, path: `/api/v1/namespaces/${ns.name}/pods` }).start();
   await pods.synced();
 });
 afterAll(async () => {
   await pods?.stop();
-  client?.close();
-  await ns?.remove();
 });
 
 async function startPod(name: string, script: string) {

@@ -1,26 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { KubeConfig } from "@kubernetes/client-node";
 import { buildRunManifests, requireAdapterConfig } from "@claude-k8s/manifest";
-import { adminClients, createTestNamespace, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OWNER_ANNOTATION } from "../decisions/decide-admission.ts";
-import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
+import type { KubeClient } from "../kube/kube-client.ts";
 import { WatchHub } from "../kube/watch-hub.ts";
+import { useLabNamespace } from "../test-utils/lab-namespace.ts";
 import { cleanupRun } from "./cleanup-run.ts";
 import { launchRun } from "./launch-run.ts";
 import { acquireNamespaceWatches, type NamespaceWatches } from "./namespace-watches.ts";
 
+const ns = useLabNamespace("rt-launch");
 let client: KubeClient;
 let hub: WatchHub;
 let watches: NamespaceWatches;
-let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 const admin = adminClients();
 
 beforeAll(async () => {
-  ns = await createTestNamespace("rt-launch");
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(labEndpoints().kubeconfigPath);
-  client = await createKubeClient(kubeConfig);
+  client = ns.client;
   hub = new WatchHub(client, { lingerMs: 0 });
   watches = acquireNamespaceWatches(hub, ns.name);
   await Promise.all([watches.jobs.synced(), watches.pods.synced()]);
@@ -28,8 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   watches?.release();
   await hub?.close();
-  client?.close();
-  await ns?.remove();
 });
 
 function manifestsFor(runId: string) {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { KubeConfig } from "@kubernetes/client-node";
 import { buildRunManifests, type RunManifests, requireAdapterConfig } from "@claude-k8s/manifest";
-import { adminClients, createTestNamespace, eventually, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, createTestNamespace, eventually, labEndpoints, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPodBudgets } from "../decisions/classify-pod-status.ts";
 import { createRuntimeContext, type RuntimeContext } from "./runtime-context.ts";
@@ -76,15 +76,7 @@ function options(manifests: RunManifests, agentId: string, runId: string, overri
   return { opts, lines, status };
 }
 
-async function leftovers(runId: string) {
-  const selector = `paperclip.io/run-id=${runId}`;
-  const [jobs, pods, secrets] = await Promise.all([
-    admin.batch.listNamespacedJob({ namespace: ns.name, labelSelector: selector }),
-    admin.core.listNamespacedPod({ namespace: ns.name, labelSelector: selector }),
-    admin.core.listNamespacedSecret({ namespace: ns.name, labelSelector: selector }),
-  ]);
-  return [...jobs.items, ...pods.items, ...secrets.items].map((item) => item.metadata?.name);
-}
+const leftovers = (runId: string) => runLeftovers(ns.name, runId);
 
 describe("runJob in the lab", () => {
   it("launches, streams every line, reports the container's exit and leaves nothing behind", async () => {

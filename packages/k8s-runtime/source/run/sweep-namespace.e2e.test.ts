@@ -1,28 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { KubeConfig } from "@kubernetes/client-node";
 import { buildRunManifests, requireAdapterConfig } from "@claude-k8s/manifest";
-import { adminClients, createTestNamespace, eventually, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminClients, eventually } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { describe, expect, it } from "vitest";
 import { microTime } from "../exclusivity/lease-time.ts";
 import { OwnerHeartbeat, ownerLeaseName } from "../exclusivity/owner-heartbeat.ts";
-import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
+import { useLabNamespace } from "../test-utils/lab-namespace.ts";
 import { launchRun } from "./launch-run.ts";
 import { sweepNamespace } from "./sweep-namespace.ts";
 
-let client: KubeClient;
-let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+const ns = useLabNamespace("rt-sweep");
 const admin = adminClients();
-
-beforeAll(async () => {
-  ns = await createTestNamespace("rt-sweep");
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(labEndpoints().kubeconfigPath);
-  client = await createKubeClient(kubeConfig);
-});
-afterAll(async () => {
-  client?.close();
-  await ns?.remove();
-});
 
 function manifestsFor(agentId: string) {
   const { config } = requireAdapterConfig({ namespace: ns.name, image: "lab.local/missing:1" });
@@ -31,6 +18,7 @@ function manifestsFor(agentId: string) {
 
 describe("sweepNamespace", () => {
   it("removes an abandoned run's Job and Secret but never a live one's, even long after both started", async () => {
+    const client = ns.client;
     const live = new OwnerHeartbeat(client, { ownerId: "sweep-live-owner" });
     await live.ensure(ns.name);
     const liveRun = await launchRun({ client, manifests: manifestsFor("agent-live"), ownerId: live.ownerId });

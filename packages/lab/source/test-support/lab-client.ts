@@ -114,3 +114,15 @@ export async function expectApiError(call: () => Promise<unknown>): Promise<ApiE
   }
   throw new Error("expected the API call to fail, but it succeeded");
 }
+
+/** Names of the Jobs, pods and Secrets of one claude-k8s run still in a namespace (none, when it cleaned up). */
+export async function runLeftovers(namespace: string, runId: string): Promise<string[]> {
+  const { core, batch } = adminClients();
+  const labelSelector = `paperclip.io/run-id=${runId}`;
+  const [jobs, pods, secrets] = await Promise.all([
+    batch.listNamespacedJob({ namespace, labelSelector }),
+    core.listNamespacedPod({ namespace, labelSelector }),
+    core.listNamespacedSecret({ namespace, labelSelector }),
+  ]);
+  return [...jobs.items.map((item) => `job/${item.metadata?.name}`), ...pods.items.map((item) => `pod/${item.metadata?.name}`), ...secrets.items.map((item) => `secret/${item.metadata?.name}`)];
+}
