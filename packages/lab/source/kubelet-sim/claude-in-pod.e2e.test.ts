@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startModelServer, type ModelServer } from "../model-server/model-server.ts";
 import { claudeBinary } from "../model-server/run-claude.ts";
 import { text } from "../model-server/steps.ts";
-import { adminClients, createTestNamespace } from "../test-support/lab-client.ts";
-import { podUntil } from "./test-utils/pods.ts";
+import { adminClients } from "../test-support/lab-client.ts";
+import { createPodNamespace, podUntil } from "./test-utils/pods.ts";
 
 // The end-to-end check of the whole lab: the real Claude Code CLI runs in a pod
 // on kubelet-sim as uid 1000, talks to the scripted model server, and its stream-json
@@ -11,10 +11,10 @@ import { podUntil } from "./test-utils/pods.ts";
 
 describe("the real Claude Code CLI in a lab pod", () => {
   const { core } = adminClients();
-  let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+  let ns: Awaited<ReturnType<typeof createPodNamespace>>;
   let model: ModelServer;
   beforeAll(async () => {
-    ns = await createTestNamespace("sim-claude");
+    ns = await createPodNamespace("sim-claude");
     model = await startModelServer({ script: [text("hello from the scripted model")] });
   });
   afterAll(async () => {

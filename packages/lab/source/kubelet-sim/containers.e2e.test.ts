@@ -1,17 +1,17 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminClients, createTestNamespace, eventually } from "../test-support/lab-client.ts";
+import { adminClients, eventually } from "../test-support/lab-client.ts";
 import { evictAnnotation } from "./pod-worker.ts";
-import { podUntil, shellPod } from "./test-utils/pods.ts";
+import { createPodNamespace, podUntil, shellPod } from "./test-utils/pods.ts";
 
 // What a pod's containers see and what the node reports about them, read back through
 // the real API server.
 
 describe("containers on kubelet-sim", () => {
   const { core } = adminClients();
-  let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+  let ns: Awaited<ReturnType<typeof createPodNamespace>>;
   beforeAll(async () => {
-    ns = await createTestNamespace("sim-containers");
+    ns = await createPodNamespace("sim-containers");
     await core.createNamespacedSecret({
       namespace: ns.name,
       body: { metadata: { name: "creds" }, stringData: { token: "s3cret", "config.json": '{"a":1}' } },

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminClients, createTestNamespace, eventually, statusOf } from "../test-support/lab-client.ts";
-import { jobCondition, podUntil, shellJob, shellPod } from "./test-utils/pods.ts";
+import { adminClients, eventually, statusOf } from "../test-support/lab-client.ts";
+import { createPodNamespace, jobCondition, podUntil, shellJob, shellPod } from "./test-utils/pods.ts";
 
 // Jobs on the simulated node, judged by Kubernetes' own Job, garbage-collector and TTL
 // controllers: kubelet-sim only runs the containers and reports their status.
 
 describe("Jobs on kubelet-sim", () => {
   const { core, batch } = adminClients();
-  let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+  let ns: Awaited<ReturnType<typeof createPodNamespace>>;
   beforeAll(async () => {
-    ns = await createTestNamespace("sim-jobs");
+    ns = await createPodNamespace("sim-jobs");
   });
   afterAll(() => ns?.remove());
 

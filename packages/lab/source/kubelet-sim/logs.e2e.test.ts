@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { Log } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminClients, createTestNamespace, labEndpoints } from "../test-support/lab-client.ts";
-import { podUntil, shellPod } from "./test-utils/pods.ts";
+import { adminClients, labEndpoints } from "../test-support/lab-client.ts";
+import { createPodNamespace, podUntil, shellPod } from "./test-utils/pods.ts";
 
 // Container logs go client -> API server -> kubelet-sim's HTTPS API (client certificate
 // both ways), exactly the path `kubectl logs -f` takes on a real cluster.
@@ -32,9 +32,9 @@ function streamLog(path: string, onChunk: (text: string) => void): Promise<numbe
 
 describe("container logs through the API server", () => {
   const { core, kubeConfig } = adminClients();
-  let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+  let ns: Awaited<ReturnType<typeof createPodNamespace>>;
   beforeAll(async () => {
-    ns = await createTestNamespace("sim-logs");
+    ns = await createPodNamespace("sim-logs");
   });
   afterAll(() => ns?.remove());
 

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { adminClients, createTestNamespace, eventually, labEndpoints } from "../test-support/lab-client.ts";
+import { adminClients, eventually, labEndpoints } from "../test-support/lab-client.ts";
 import { detectMemoryCgroups, sweepStaleCgroups } from "./memory-cgroup.ts";
-import { podUntil, shellPod } from "./test-utils/pods.ts";
+import { createPodNamespace, podUntil, shellPod } from "./test-utils/pods.ts";
 
 // No container process outlives kubelet-sim, whether it stops cleanly or is SIGKILLed.
 // Each test runs a second sim (its own node) from the CLI entry, pins a pod to it and
@@ -20,11 +20,11 @@ function processesMatching(pattern: string): string {
 
 describe("kubelet-sim process cleanup", () => {
   const { core } = adminClients();
-  let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+  let ns: Awaited<ReturnType<typeof createPodNamespace>>;
   let dataDir: string;
   const sims: ChildProcess[] = [];
   beforeAll(async () => {
-    ns = await createTestNamespace("sim-cleanup");
+    ns = await createPodNamespace("sim-cleanup");
     dataDir = mkdtempSync(join(tmpdir(), "kubelet-sim-cleanup-"));
   });
   afterEach(async () => {

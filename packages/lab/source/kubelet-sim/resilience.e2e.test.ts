@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminClients, createTestNamespace, faultProxy } from "../test-support/lab-client.ts";
-import { podUntil, shellPod } from "./test-utils/pods.ts";
+import { adminClients, faultProxy } from "../test-support/lab-client.ts";
+import { createPodNamespace, podUntil, shellPod } from "./test-utils/pods.ts";
 
 // The node keeps working across an API-server restart: its pod watch ends with the old
 // process and must come back by itself (resume or relist), and status updates retry.
 
 describe("kubelet-sim across an API-server restart", () => {
   const { core } = adminClients();
-  let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+  let ns: Awaited<ReturnType<typeof createPodNamespace>>;
   beforeAll(async () => {
-    ns = await createTestNamespace("sim-restart");
+    ns = await createPodNamespace("sim-restart");
   });
   afterAll(() => ns?.remove());
 

@@ -1,6 +1,6 @@
 // Helpers only the kubelet-sim end-to-end tests use: small manifests and status waits.
 import type { V1Container, V1Job, V1Pod } from "@kubernetes/client-node";
-import { adminClients, eventually } from "../../test-support/lab-client.ts";
+import { adminClients, createTestNamespace, eventually } from "../../test-support/lab-client.ts";
 
 export const testImage = "lab.local/busybox:1";
 
@@ -45,4 +45,19 @@ export function jobCondition(namespace: string, name: string, type: "Complete" |
     },
     timeoutMs,
   );
+}
+
+/**
+ * A throwaway namespace that can take pods: the ServiceAccount admission plugin rejects
+ * pods until the controller manager has made the namespace's `default` ServiceAccount,
+ * which under load takes a moment after the namespace exists.
+ */
+export async function createPodNamespace(prefix: string) {
+  const ns = await createTestNamespace(prefix);
+  const { core } = adminClients();
+  await eventually(`the default ServiceAccount of ${ns.name}`, async () => {
+    await core.readNamespacedServiceAccount({ name: "default", namespace: ns.name });
+    return true;
+  });
+  return ns;
 }
