@@ -4,6 +4,7 @@ import { type AdapterConfig, buildRunManifests, ManifestError, parseAdapterConfi
 import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
+import { recoveredSummary } from "./recovered-summary.ts";
 import { KubeTargetError, resolveKubeTarget, runtimeFor, startPeriodicSweep } from "./kube-access.ts";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
 import { rtkHookProgram } from "./rtk-hook-program.ts";
@@ -125,9 +126,11 @@ async function runOnce(
 
   const envNames = new Set(container.env.map((variable) => variable.name));
   const envValues = Object.fromEntries(container.env.filter((variable) => "value" in variable).map((variable) => [variable.name, (variable as { value?: string }).value]));
+  const { summary, source } = recoveredSummary(parser.summary(), outcome);
+  if (source === "termination-message") await status("the log lost the end of the run; its outcome comes from the container's termination message");
   const result = toExecutionResult({
     outcome,
-    summary: parser.summary(),
+    summary,
     stderrTail: textLines.join("\n"),
     billing: billingFacts({ names: envNames, values: envValues }),
     ...(config.model ? { configuredModel: config.model } : {}),
