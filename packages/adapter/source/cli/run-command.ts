@@ -67,7 +67,7 @@ export async function runCommand(argv: readonly string[], io: { out: (text: stri
     process.off("SIGTERM", onSignal);
     await closeRuntimes();
   }
-  io.out(summaryLines(result, Date.now() - started).join("\n") + "\n");
+  io.out(`${summaryLines(result, Date.now() - started).join("\n")}\n`);
   if (args.flags.has("json")) io.out(`${JSON.stringify(result, null, 2)}\n`);
   return result.errorMessage === undefined && (result.exitCode ?? 0) === 0 ? 0 : 1;
 }
