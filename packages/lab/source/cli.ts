@@ -126,8 +126,8 @@ function commandOf(pid: number): string {
 async function status() {
   const state = runningLab();
   if (!state) {
-    if (values.kubeconfig || values["proxied-kubeconfig"] || values.json) fail(`no lab running in ${dataDir}; start it with: lab up`, 3);
-    console.log(`lab: not running (${dataDir}); start it with: lab up`);
+    if (values.kubeconfig || values["proxied-kubeconfig"] || values.json) fail(`no lab running in ${dataDir}; start it with: ./dev lab up`, 3);
+    console.log(`lab: not running (${dataDir}); start it with: ./dev lab up`);
     process.exit(3);
   }
   if (values.kubeconfig) return console.log(state.kubeconfigPath);
