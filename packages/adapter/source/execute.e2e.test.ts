@@ -1,57 +1,18 @@
-import { chmodSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { apiError, claudeBinary, type ModelServer, startModelServer, text, toolUse, toolResults } from "@claude-k8s/lab/source/model-server/index.ts";
-import { createTestNamespace, eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeRuntimes } from "./kube-access.ts";
+import { apiError, type ModelServer, startModelServer, text, toolUse, toolResults } from "@claude-k8s/lab/source/model-server/index.ts";
+import { eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { describe, expect, it } from "vitest";
 import { execute } from "./execute.ts";
+import { useLabAgent } from "./test-utils/lab-agent.ts";
 import { serviceAccountKubeconfig } from "./test-utils/lab-service-account.ts";
 import { paperclipContext } from "./test-utils/paperclip-context.ts";
 import { testEnvironment } from "./test-environment.ts";
 
 // Paperclip's call, the real Claude Code CLI in a lab pod (run by kubelet-sim as uid 1000),
 // the scripted model server in place of Anthropic's API. Only the model is a stand-in.
-let ns: Awaited<ReturnType<typeof createTestNamespace>>;
-let claudeDir: string;
-let kubeconfig: string;
+const agent = useLabAgent("adapter-e2e");
+const configFor = (model: ModelServer, extra: Record<string, unknown> = {}) => agent.config(model, extra);
 
-beforeAll(async () => {
-  // Restricted Pod Security: every Job the adapter makes must be admitted there.
-  ns = await createTestNamespace("adapter-e2e", { "pod-security.kubernetes.io/enforce": "restricted" });
-  // The adapter runs as exactly the least-privilege ServiceAccount of its README.
-  kubeconfig = await serviceAccountKubeconfig(ns.name);
-  // The lab's "image" is the host: put a `claude` on the pod's PATH.
-  claudeDir = mkdtempSync(path.join(tmpdir(), "claude-bin-"));
-  chmodSync(claudeDir, 0o755);
-  symlinkSync(claudeBinary(), path.join(claudeDir, "claude"));
-});
-afterAll(async () => {
-  await closeRuntimes();
-  await ns?.remove();
-});
-
-function configFor(model: ModelServer, extra: Record<string, unknown> = {}) {
-  return {
-    kubeconfig,
-    namespace: ns.name,
-    image: "lab.local/claude-code:2.1.330",
-    model: "claude-sonnet-4-6",
-    env: {
-      PATH: `${claudeDir}:/usr/local/bin:/usr/bin:/bin`,
-      ANTHROPIC_BASE_URL: model.url,
-      ANTHROPIC_API_KEY: "sk-ant-scripted",
-      CLAUDE_CODE_MAX_RETRIES: "1",
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      DISABLE_AUTOUPDATER: "1",
-      DISABLE_TELEMETRY: "1",
-    },
-    podStartTimeoutSec: 120,
-    ...extra,
-  };
-}
-
-const leftovers = (runId: string) => runLeftovers(ns.name, runId);
+const leftovers = (runId: string) => runLeftovers(agent.namespace, runId);
 
 describe("execute() in the lab with the real Claude Code CLI", () => {
   it("runs a tool call and answers: success, stream-json in the log, usage, cost, session; nothing left behind", async () => {
@@ -115,7 +76,7 @@ describe("execute() in the lab with the real Claude Code CLI", () => {
       const passing = await testEnvironment({ companyId: "c", adapterType: "claude_k8s", config: configFor(model) });
       expect(passing.checks.filter((check) => check.level === "error")).toEqual([]);
       expect(passing.checks.map((check) => check.code)).toContain("k8s_rbac_ok");
-      const bare = await serviceAccountKubeconfig(ns.name, { withRole: false, name: "bare-identity" });
+      const bare = await serviceAccountKubeconfig(agent.namespace, { withRole: false, name: "bare-identity" });
       const failing = await testEnvironment({ companyId: "c", adapterType: "claude_k8s", config: { ...configFor(model), kubeconfig: bare } });
       expect(failing.status).toBe("fail");
       const missing = failing.checks.find((check) => check.code === "k8s_rbac_missing");
@@ -127,7 +88,7 @@ describe("execute() in the lab with the real Claude Code CLI", () => {
   });
 
   it("refuses an invalid config with k8s_config_invalid naming the key", async () => {
-    const run = paperclipContext({ config: { namespace: ns.name, timeoutSec: "soon" } });
+    const run = paperclipContext({ config: { namespace: agent.namespace, timeoutSec: "soon" } });
     const result = await execute(run.ctx);
     expect(result.errorCode).toBe("k8s_config_invalid");
     expect(result.errorMessage).toContain("timeoutSec");

@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { apiError, startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
+import { describe, expect, it } from "vitest";
+import { useLabAgent } from "../test-utils/lab-agent.ts";
+import { main } from "./main.ts";
+
+// The claude-k8s CLI against the lab, the real Claude Code CLI in the pod.
+const agent = useLabAgent("cli-e2e");
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (text: string) => void out.push(text), err: (text: string) => void err.push(text), color: false }, text: () => out.join(""), errors: () => err.join("") };
+}
+
+function configFile(config: Record<string, unknown>): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "cli-e2e-")), "config.json");
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+describe("claude-k8s against the lab", () => {
+  it("run: prints the transcript live and a summary, exits 0 on success", async () => {
+    const model = await startModelServer({ script: [toolUse("Bash", { command: "echo from-the-pod" }), text("Finished.")] });
+    try {
+      const { io, text: output } = capture();
+      const status = await main(["run", "--config", configFile(agent.config(model)), "--prompt", "Run echo, then finish."], io);
+      expect(status, output()).toBe(0);
+      expect(output()).toContain("→ Bash");
+      expect(output()).toContain("from-the-pod");
+      expect(output()).toContain("Finished.");
+      expect(output()).toMatch(/outcome {3}success/);
+      expect(output()).toMatch(new RegExp(`job {7}${agent.namespace}/ac-cli-agent-`));
+      // The prompt reached the model as given (no template around it).
+      expect(JSON.stringify(model.requests[0]?.body)).toContain("Run echo, then finish.");
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("run: exits 1 with the outcome code when the run fails", async () => {
+    const model = await startModelServer({ script: [apiError(401, { repeat: "forever" })] });
+    try {
+      const { io, text: output } = capture();
+      expect(await main(["run", "--config", configFile(agent.config(model)), "--prompt", "hi"], io)).toBe(1);
+      expect(output()).toMatch(/outcome {3}claude_auth_required/);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("doctor: passes under the least-privilege ServiceAccount; sweep: finds nothing left behind", async () => {
+    const model = await startModelServer({ script: [] });
+    try {
+      const doctor = capture();
+      expect(await main(["doctor", "--config", configFile(agent.config(model))], doctor.io), doctor.text()).toBe(0);
+      expect(doctor.text()).toContain("every permission the adapter uses is granted");
+      const sweep = capture();
+      expect(await main(["sweep", "--kubeconfig", agent.kubeconfig, "--namespace", agent.namespace], sweep.io), sweep.errors()).toBe(0);
+      expect(sweep.text()).toContain(`nothing to sweep in ${agent.namespace}`);
+    } finally {
+      await model.close();
+    }
+  });
+});
