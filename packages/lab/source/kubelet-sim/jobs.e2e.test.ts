@@ -46,6 +46,27 @@ describe("Jobs on kubelet-sim", () => {
     expect(status.containerStatuses?.[0]?.state?.terminated?.exitCode).toBeGreaterThan(128);
   });
 
+  it("a pod deleted while its deadline is stopping it is still deleted, with the deletion's shorter grace period", async () => {
+    // `sleep` as PID 1 ignores SIGTERM, so only SIGKILL ends it: after 600 s for the deadline, 1 s for the deletion.
+    await core.createNamespacedPod({
+      namespace: ns.name,
+      body: shellPod("deadline-then-delete", "sleep 300", { spec: { activeDeadlineSeconds: 1, terminationGracePeriodSeconds: 600 } }),
+    });
+    await podUntil(ns.name, "deadline-then-delete", "the deadline to be reached", (pod) =>
+      (pod.status?.containerStatuses?.[0]?.state?.running && Date.now() - Date.parse(String(pod.status?.startTime)) > 1500) ? true : undefined,
+    );
+    await core.deleteNamespacedPod({ name: "deadline-then-delete", namespace: ns.name, gracePeriodSeconds: 1 });
+    await eventually("the pod object to be gone", async () => {
+      try {
+        await core.readNamespacedPod({ name: "deadline-then-delete", namespace: ns.name });
+        return undefined;
+      } catch (error) {
+        if (statusOf(error) === 404) return true;
+        throw error;
+      }
+    });
+  });
+
   it("the Job's activeDeadlineSeconds fails it with DeadlineExceeded and stops its running pod", async () => {
     await batch.createNamespacedJob({ namespace: ns.name, body: shellJob("job-deadline", "sleep 300", { activeDeadlineSeconds: 3 }) });
     await podUntil(ns.name, (await eventually("the Job's pod", async () => (await podsOf("job-deadline"))[0]?.metadata?.name)) ?? "", "the pod to run", (pod) =>

@@ -378,9 +378,12 @@ export class PodWorker {
   /** Deletion or deadline: SIGTERM, SIGKILL after the grace period, final status; on deletion also delete the object. */
   #terminate(why: "deleted" | "deadline" | "evicted"): Promise<void> {
     if (this.#terminating) {
-      // A second deletion with a shorter grace period (e.g. --grace-period=0 after a normal delete).
-      if (why === "deleted") this.#killAfter(this.#graceSeconds("deleted"));
-      return this.#terminating;
+      if (why !== "deleted") return this.#terminating;
+      // Deleted while a deadline or an eviction is stopping it, or deleted again with a
+      // shorter grace period (--grace-period=0 after a normal delete): honour the shorter
+      // grace, and the object must still be deleted once the containers are gone.
+      this.#killAfter(this.#graceSeconds("deleted"));
+      return this.#terminating.then(() => this.#deleteObjectOnce());
     }
     this.#terminating = (async () => {
       if (why === "deadline") this.#runtime.failure = { reason: "DeadlineExceeded", message: deadlineMessage };
@@ -417,9 +420,15 @@ export class PodWorker {
       }
       this.#publish();
       await this.#statusSettled();
-      if (why === "deleted") await this.#deleteObject();
+      if (why === "deleted") await this.#deleteObjectOnce();
     })();
     return this.#terminating;
+  }
+
+  #deletion: Promise<void> | undefined;
+  #deleteObjectOnce(): Promise<void> {
+    this.#deletion ??= this.#deleteObject();
+    return this.#deletion;
   }
 
   #killTimer: NodeJS.Timeout | undefined;
