@@ -353,8 +353,13 @@ export class PodWorker {
     slot.state.containerID = containerID;
     slot.state.state = { running: { startedAt } };
     this.#publish();
-    // A kill requested while we were starting must not be missed.
-    if (this.#halt.signal.aborted) running.terminate();
+    // A stop requested while we were starting must not be missed: SIGKILL when the pod is
+    // gone, the sim stops or the grace period already ran out, else SIGTERM (the pending
+    // grace timer kills it later).
+    if (this.#halt.signal.aborted) {
+      if (this.#gone || Date.now() >= this.#killAt) running.kill();
+      else running.terminate();
+    }
 
     const exit = await running.exited;
     slot.running = undefined;
