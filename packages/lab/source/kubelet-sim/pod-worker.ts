@@ -1,6 +1,7 @@
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type ApiClient, isConflict, isNotFound } from "./api-client.ts";
+import { StatusPublisher } from "./status-publisher.ts";
 import type { ContainerLog } from "./container-log.ts";
 import { CreateContainerError, planContainer } from "./container-plan.ts";
 import { type RunningContainer, startContainer } from "./container-process.ts";
@@ -81,9 +82,8 @@ export class PodWorker {
   #deadlineTimer: NodeJS.Timeout | undefined;
   #terminating: Promise<void> | undefined;
   #finished: Promise<void> = Promise.resolve();
-  #statusInFlight: Promise<void> | undefined;
-  #statusDirty = false;
-  #lastSent = "";
+  readonly #status: StatusPublisher;
+  /** The pod object is gone or the sim stops: no more status updates or events. */
   #gone = false;
   /** Finished before this sim saw it: its status is not ours to rewrite. */
   #adoptedFinished = false;
@@ -93,6 +93,16 @@ export class PodWorker {
     this.#ctx = ctx;
     this.#pod = pod;
     this.key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    this.#status = new StatusPublisher({
+      api: ctx.api,
+      key: this.key,
+      log: ctx.log,
+      pod: () => this.#pod,
+      status: () => computePodStatus(this.#pod, this.#runtime, secondsTime(new Date()), ctx.node),
+      patched: (status) => {
+        this.#pod = { ...this.#pod, status };
+      },
+    });
     this.#paths = { podDir: join(ctx.dataDir, "pods", pod.metadata.uid), claimsDir: join(ctx.dataDir, "pvc") };
     const hasInit = (pod.spec.initContainers ?? []).length > 0;
     const slot = (spec: Container, init: boolean): Slot => ({
@@ -142,6 +152,7 @@ export class PodWorker {
   /** The pod object is gone: stop everything at once and remove its files. */
   async removed(): Promise<void> {
     this.#gone = true;
+    this.#status.stop();
     this.#halt.abort();
     for (const slot of this.#slots) slot.running?.kill();
     await this.#finished;
@@ -153,6 +164,7 @@ export class PodWorker {
   /** The sim is stopping: kill the containers (no status updates, the pod stays as it is). */
   async shutdown(): Promise<void> {
     this.#gone = true;
+    this.#status.stop();
     this.#halt.abort();
     clearTimeout(this.#deadlineTimer);
     for (const slot of this.#slots) slot.running?.kill();
@@ -503,40 +515,11 @@ export class PodWorker {
 
   #publish(): void {
     if (this.#gone || this.#adoptedFinished) return;
-    this.#statusDirty = true;
-    if (this.#statusInFlight) return;
-    this.#statusInFlight = (async () => {
-      let failures = 0;
-      while (this.#statusDirty && !this.#gone) {
-        this.#statusDirty = false;
-        const status = computePodStatus(this.#pod, this.#runtime, new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), this.#ctx.node);
-        const body = JSON.stringify(status);
-        if (body === this.#lastSent) continue;
-        try {
-          const { namespace, name, uid } = this.#pod.metadata;
-          const updated = await this.#ctx.api.json<Pod>("PATCH", `/api/v1/namespaces/${namespace}/pods/${name}/status`, {
-            body: { metadata: { uid }, status },
-            contentType: "application/merge-patch+json",
-          });
-          this.#lastSent = body;
-          if (updated?.status) this.#pod = { ...this.#pod, status: updated.status };
-          failures = 0;
-        } catch (error) {
-          if (isNotFound(error) || isConflict(error)) return; // the pod (this uid) is gone
-          failures++;
-          this.#ctx.log(`kubelet-sim: status update of pod ${this.key} failed (retrying): ${(error as Error).message}`);
-          this.#statusDirty = true;
-          await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** failures, 10_000)));
-        }
-      }
-    })().finally(() => {
-      this.#statusInFlight = undefined;
-      if (this.#statusDirty && !this.#gone) this.#publish();
-    });
+    this.#status.publish();
   }
 
-  async #statusSettled(): Promise<void> {
-    while (this.#statusInFlight) await this.#statusInFlight;
+  #statusSettled(): Promise<void> {
+    return this.#status.settled();
   }
 
   /** For tests and the log server: the phase the sim would report now. */
