@@ -18,7 +18,7 @@ function fakeApi(answer: (n: number) => Error | undefined = () => undefined) {
       await new Promise<void>((resolve) => (release = resolve));
       const error = answer(sent.length);
       if (error) throw error;
-      return { ...pod, status: (options?.body as { status: PodStatus }).status } as T;
+      return { ...pod, status: (options?.body as { status?: PodStatus } | undefined)?.status } as T;
     },
   } as ApiClient;
   return { api, sent, release: () => release() };
