@@ -20,7 +20,7 @@ Most used keys (all optional; see the adapter README for every key):
 Wrongly typed values are errors that name the key and show a good value; numbers and
 booleans written as strings ("300", "true") are accepted. A key named \`command\` is refused.
 
-Error codes a run can end with: \`k8s_config_invalid\`, \`k8s_concurrent_run_blocked\`,
+Error codes a run can end with: \`k8s_config_invalid\`, \`k8s_forbidden\`, \`k8s_api_unreachable\`, \`k8s_concurrent_run_blocked\`,
 \`k8s_job_create_failed\`, \`k8s_secret_create_failed\`, \`k8s_pod_unschedulable\`,
 \`k8s_image_pull_failed\`, \`k8s_container_config_error\`, \`k8s_init_container_failed\`,
 \`k8s_pod_start_timeout\`, \`k8s_pod_evicted\`, \`k8s_oom_killed\`, \`k8s_job_deleted_externally\`,

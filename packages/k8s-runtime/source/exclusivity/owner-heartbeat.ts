@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import type { KubeClient } from "../kube/kube-client.ts";
+import type { SharedWatch } from "../kube/shared-watch.ts";
 import type { WatchHub } from "../kube/watch-hub.ts";
 import { type Lease, microTime } from "./lease-time.ts";
 
@@ -98,10 +99,11 @@ export class OwnerHeartbeat {
  * namespace. An expired Lease counts as its renew time (so the caller's staleness window
  * applies); an owner with no Lease at all is unknown (undefined).
  */
-export function ownerLastSeenFrom(hub: WatchHub, namespace: string): { lastSeen: (ownerId: string) => number | undefined; synced: Promise<void>; release(): void } {
+export function ownerLastSeenFrom(hub: WatchHub, namespace: string): { lastSeen: (ownerId: string) => number | undefined; synced: Promise<void>; watch: SharedWatch<Lease>; release(): void } {
   const lease = hub.acquire<Lease>({ path: collection(namespace), labelSelector: OWNER_LEASE_SELECTOR });
   return {
     synced: lease.watch.synced(),
+    watch: lease.watch,
     lastSeen(ownerId) {
       const spec = lease.watch.get(ownerLeaseName(ownerId), namespace)?.spec;
       if (!spec || spec.holderIdentity !== ownerId) return undefined;

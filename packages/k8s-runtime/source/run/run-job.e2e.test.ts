@@ -151,6 +151,31 @@ describe("runJob in the lab", () => {
     expect(await leftovers(runId)).toEqual([]);
   });
 
+  it("refuses to start, naming the missing permission, under an identity that may not use the namespace", async () => {
+    const { core } = adminClients();
+    await core.createNamespacedServiceAccount({ namespace: ns.name, body: { metadata: { name: "no-rights" } } });
+    const token = (await core.createNamespacedServiceAccountToken({ name: "no-rights", namespace: ns.name, body: { spec: { expirationSeconds: 600, audiences: [] } } })).status?.token;
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [{ name: "lab", server: labEndpoints().proxyServer, caFile: labEndpoints().caPath, skipTLSVerify: false }],
+      users: [{ name: "no-rights", token }],
+      contexts: [{ name: "lab", cluster: "lab", user: "no-rights" }],
+      currentContext: "lab",
+    });
+    const powerless = await createRuntimeContext(kubeConfig);
+    try {
+      const runId = randomUUID();
+      const agentId = `agent-${runId.slice(0, 8)}`;
+      const { opts } = options(manifestsFor(runId, agentId), agentId, runId, { runtime: powerless });
+      const outcome = await runJob(opts);
+      expect(outcome).toMatchObject({ kind: "not-launched", code: "k8s_forbidden" });
+      if (outcome.kind === "not-launched") expect(outcome.message).toMatch(/leases|jobs|pods/);
+      expect(await leftovers(runId)).toEqual([]);
+    } finally {
+      await powerless.close();
+    }
+  });
+
   it("blocks a second run of the same agent while the first is live, naming its Job", async () => {
     const agentId = `agent-${randomUUID().slice(0, 8)}`;
     const firstRun = randomUUID();

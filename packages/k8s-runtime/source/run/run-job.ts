@@ -5,13 +5,14 @@ import type { PodBudgets, PodFailureCode } from "../decisions/classify-pod-statu
 import { AgentLockBusyError, acquireAgentLock } from "../exclusivity/agent-lock.ts";
 import { ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
 import type { JobLike } from "../kube-objects.ts";
-import { KubeApiError } from "../kube/kube-api-error.ts";
+import { KubeApiError, KubeUnreachableError } from "../kube/kube-api-error.ts";
 import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
 import { type CleanupOutcome, cleanupRun } from "./cleanup-run.ts";
 import { type CreatedJob, launchRun } from "./launch-run.ts";
 import { acquireNamespaceWatches } from "./namespace-watches.ts";
 import { type PodObservation, PodMonitor } from "./pod-monitor.ts";
 import { RunError } from "./run-errors.ts";
+import { watchReady } from "./watch-ready.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
 
 export interface RunJobOptions {
@@ -91,12 +92,22 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
   try {
     await runtime.heartbeat.ensure(namespace);
-    const launched = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners.lastSeen, owners.synced), { signal: options.signal });
+    // Nothing is decided or launched on watches that cannot see: their first list must succeed.
+    await watchReady(owners.watch, `the adapter owner Leases in ${namespace}`, 30_000, options.signal);
+    await watchReady(watches.jobs, `Jobs in ${namespace}`, 30_000, options.signal);
+    await watchReady(watches.pods, `pods in ${namespace}`, 30_000, options.signal);
+    const launched = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners.lastSeen), { signal: options.signal });
     if ("kind" in launched) return launched;
     return await follow(options, launched, watches);
   } catch (error) {
     if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
     if (error instanceof AgentLockBusyError) return { kind: "not-launched", code: error.code, message: error.message };
+    if (error instanceof KubeApiError) {
+      const code = error.isForbidden ? "k8s_forbidden" : error.status === 401 ? "k8s_unauthorized" : "k8s_api_error";
+      const hint = error.isForbidden ? " (grant the verbs of the Role in the adapter's README)" : error.status === 401 ? " (the kubeconfig's credentials were refused)" : "";
+      return { kind: "not-launched", code, message: `${error.message}${hint}` };
+    }
+    if (error instanceof KubeUnreachableError) return { kind: "not-launched", code: "k8s_api_unreachable", message: error.message };
     throw error;
   } finally {
     owners.release();
@@ -104,12 +115,11 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   }
 }
 
-async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: string) => number | undefined, ownersSynced: Promise<void>): Promise<LaunchedJob | { kind: "not-launched"; code: string; message: string }> {
+async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: string) => number | undefined): Promise<LaunchedJob | { kind: "not-launched"; code: string; message: string }> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
   const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal });
   try {
-    await ownersSynced;
     // A fresh list under the lock: a watch cache could lag behind another replica's create.
     const existing = await runtime.client
       .request<{ items?: JobLike[] }>({ method: "GET", path: `/apis/batch/v1/namespaces/${namespace}/jobs`, query: { labelSelector: agentJobSelector(run.agentId) }, signal: options.signal })
@@ -187,8 +197,14 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   const terminationWaiters = new Set<() => void>();
   const emptyLog: FollowLogReport = { lines: 0, connections: 0, oversized: 0, end: "aborted" };
 
+  let announceLogStart: () => void = () => {};
+  const logStarted = new Promise<void>((resolve) => {
+    announceLogStart = resolve;
+  });
   const startLog = () => {
-    logFollowing ??= followContainerLog({
+    if (logFollowing) return;
+    announceLogStart();
+    logFollowing = followContainerLog({
       client: runtime.client,
       namespace: job.namespace,
       pod: monitor.current?.pod.metadata?.name ?? "",
@@ -278,6 +294,11 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   unsubscribeJobs();
   unsubscribeEvents();
 
+  // The Job watch can report the end before the pod watch has shown the pod at all: give the
+  // pod a moment to appear, so the transcript of a fast run is still read.
+  if (!logFollowing && (first.why === "job-ended" || first.why === "container-ended")) {
+    await Promise.race([logStarted, new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+  }
   // Let the log reach its end after the container ended; bound the wait so a broken log API cannot hold the run.
   let log = emptyLog;
   if (logFollowing) {
