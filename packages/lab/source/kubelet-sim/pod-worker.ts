@@ -1,16 +1,17 @@
-import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type ApiClient, isConflict, isNotFound } from "./api-client.ts";
-import { StatusPublisher } from "./status-publisher.ts";
 import type { ContainerLog } from "./container-log.ts";
-import { CreateContainerError, planContainer } from "./container-plan.ts";
-import { type RunningContainer, startContainer } from "./container-process.ts";
-import { type ContainerConfigError, resolveEnv } from "./env.ts";
+import { launchContainer, type PreparedContainer, prepareContainer } from "./container-launch.ts";
+import { CreateContainerError } from "./container-plan.ts";
+import type { RunningContainer } from "./container-process.ts";
+import type { ContainerConfigError } from "./env.ts";
 import type { EventRecorder, PodEvent } from "./events.ts";
 import type { NodeFacts } from "./field-ref.ts";
 import { type ImageCatalog, lookupImage } from "./image-catalog.ts";
 import type { MemoryCgroups } from "./memory-cgroup.ts";
 import { type ContainerRuntimeState, computePodStatus, type PodRuntimeState, podPhase } from "./pod-status.ts";
+import { StatusPublisher } from "./status-publisher.ts";
 import { terminationMessage } from "./termination-message.ts";
 import type { Container, ContainerState, Pod } from "./types.ts";
 import {
@@ -20,8 +21,7 @@ import {
   type VolumeSetupError,
   type VolumeSources,
 } from "./volume-content.ts";
-import { type PodPaths, planMounts, terminationLogHostPath } from "./volume-plan.ts";
-import { wrapperScript } from "./wrapper-script.ts";
+import type { PodPaths } from "./volume-plan.ts";
 
 // The life of one pod on the node, like the kubelet's pod worker: pull images, set up
 // volumes, run the init containers in order, then the main containers, restart them per
@@ -308,12 +308,10 @@ export class PodWorker {
 
     // 2. Configuration: env, argv, user, mounts. A missing Secret key is retried, as the kubelet does.
     let delay = ctx.configRetryMs;
-    let prepared: { env: Record<string, string>; plan: ReturnType<typeof planContainer>; mounts: ReturnType<typeof planMounts> } | undefined;
+    let prepared: PreparedContainer | undefined;
     while (!prepared && !this.#halt.signal.aborted) {
       try {
-        const base = { ...ctx.baseEnv, HOSTNAME: pod.spec.hostname ?? pod.metadata.name, ...image.image.env };
-        const env = await resolveEnv(pod, slot.spec, ctx.sources, ctx.node, base);
-        prepared = { env, plan: planContainer(pod, slot.spec, image.image, env), mounts: planMounts(pod, slot.spec, this.#paths) };
+        prepared = await prepareContainer(pod, slot.spec, image.image, { ...ctx, paths: this.#paths });
       } catch (error) {
         if (error instanceof CreateContainerError) {
           setWaiting("CreateContainerError", error.message);
@@ -331,31 +329,9 @@ export class PodWorker {
     if (!prepared || this.#halt.signal.aborted) return undefined;
 
     // 3. Start it.
-    const instance = `${slot.spec.name}-${slot.state.restartCount}`;
-    const containerDir = join(this.#paths.podDir, "containers", slot.spec.name);
-    await mkdir(containerDir, { recursive: true });
-    const terminationLog = terminationLogHostPath(this.#paths, slot.spec.name);
-    await writeFile(terminationLog, "");
-    await chmod(terminationLog, 0o666); // the container's user writes it
-    const cgroup = await ctx.cgroups?.create(`${pod.metadata.uid}-${instance}`, prepared.plan.memoryLimitBytes);
-    const script = wrapperScript({
-      description: `pod ${this.key} (${pod.metadata.uid}) container ${slot.spec.name}`,
-      mounts: prepared.mounts,
-      cgroupProcsPath: cgroup?.procsPath,
-      workingDir: prepared.plan.workingDir,
-      uid: prepared.plan.uid,
-      gid: prepared.plan.gid,
-      supplementalGroups: prepared.plan.supplementalGroups,
-    });
-    const containerID = `sim://${pod.metadata.uid}/${instance}`;
-    const running = await startContainer({
-      script,
-      scriptPath: join(containerDir, `wrapper-${slot.state.restartCount}.sh`),
-      argv: prepared.plan.argv,
-      env: prepared.env,
-      logPath: join(containerDir, `${slot.state.restartCount}.log`),
-      cgroup,
-      memoryLimitBytes: prepared.plan.memoryLimitBytes,
+    const { running, containerID, terminationLogPath } = await launchContainer(pod, slot.spec, prepared, slot.state.restartCount, {
+      paths: this.#paths,
+      cgroups: ctx.cgroups,
     });
     slot.running = running;
     slot.logs.push(running.log);
@@ -377,7 +353,7 @@ export class PodWorker {
     slot.running = undefined;
     const message =
       exit.message ??
-      (await terminationMessage({ hostPath: terminationLog, policy: slot.spec.terminationMessagePolicy, exitCode: exit.exitCode, log: running.log }));
+      (await terminationMessage({ hostPath: terminationLogPath, policy: slot.spec.terminationMessagePolicy, exitCode: exit.exitCode, log: running.log }));
     slot.state.state = {
       terminated: {
         exitCode: exit.exitCode,
