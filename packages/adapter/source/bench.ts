@@ -62,6 +62,8 @@ const config = (seconds: number) => ({
   image: "lab.local/bench:1",
   promptTemplate: "",
   env: { PATH: `${work}:/usr/bin:/bin`, BENCH_SECONDS: String(seconds), ANTHROPIC_API_KEY: "sk-bench" },
+  // The stand-in needs next to nothing: small requests, so the lab's one node fits every run at once.
+  resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
 });
 
 async function run(seconds: number, agentId = `agent-${randomUUID().slice(0, 8)}`): Promise<{ result: AdapterExecutionResult; exitAt?: number; returnedAt: number }> {
@@ -84,18 +86,22 @@ function delta(before: Record<string, number>, after: Record<string, number>): R
   return Object.fromEntries(Object.entries(after).map(([key, count]) => [key, count - (before[key] ?? 0)]).filter(([, count]) => (count as number) > 0));
 }
 
-// 1. API requests for one run of each length, each in a fresh adapter process state (so the
-//    shared watches are counted once, as a process starting cold would pay them).
+// 1. API requests of one run of each length, on a warm process (its watches and owner Lease
+//    already up, as in a server that has run before). What a run costs by itself is then
+//    apart from what the process pays on a timer whatever the number of runs: its owner
+//    heartbeat (a Lease patch every 40 s) and its shared watch streams, which the API
+//    server ends every ~5 minutes and which resume from their resourceVersion.
+log("one warm-up run (starts the shared watches and the owner heartbeat)");
+await run(0);
 const perRun: { label: string; counts: Record<string, number> }[] = [];
 for (const seconds of [shortSeconds, longSeconds]) {
-  await closeRuntimes();
   const before = (await proxy.stats()).requests;
   log(`one run of ${seconds} s`);
   const { result } = await run(seconds);
   if (result.errorMessage) throw new Error(`bench run failed: ${result.errorMessage}`);
-  await closeRuntimes();
   perRun.push({ label: `${seconds} s run`, counts: delta(before, (await proxy.stats()).requests) });
 }
+const isProcessLevel = (key: string) => key.startsWith("watch ") || key === "patch leases.coordination.k8s.io" || (key.startsWith("list ") && key !== "list jobs.batch");
 
 // 2. Container exit -> execute() returning, on a warm process.
 log(`${latencyRuns} short runs for exit-to-return latency`);
@@ -129,14 +135,15 @@ await closeRuntimes();
 await lab.stop();
 
 // Report.
-const keys = [...new Set(perRun.flatMap((entry) => Object.keys(entry.counts)))].sort();
-const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
+const keys = [...new Set(perRun.flatMap((entry) => Object.keys(entry.counts)))].sort((a, b) => Number(isProcessLevel(a)) - Number(isProcessLevel(b)) || a.localeCompare(b));
+const total = (counts: Record<string, number>, filter: (key: string) => boolean = () => true) => Object.entries(counts).filter(([key]) => filter(key)).reduce((sum, [, count]) => sum + count, 0);
 const sortedLatency = [...latencies].sort((a, b) => a - b);
 const percentile = (p: number) => sortedLatency[Math.min(sortedLatency.length - 1, Math.floor((p / 100) * sortedLatency.length))] ?? 0;
 console.log(`| API requests (verb resource) | ${perRun.map((entry) => entry.label).join(" | ")} |`);
 console.log(`|---|${perRun.map(() => "---:").join("|")}|`);
-for (const key of keys) console.log(`| ${key} | ${perRun.map((entry) => entry.counts[key] ?? 0).join(" | ")} |`);
-console.log(`| **total** | ${perRun.map((entry) => total(entry.counts)).join(" | ")} |`);
+for (const key of keys) console.log(`| ${key}${isProcessLevel(key) ? " (process: timer, shared by all runs)" : ""} | ${perRun.map((entry) => entry.counts[key] ?? 0).join(" | ")} |`);
+console.log(`| **the run's own requests** | ${perRun.map((entry) => total(entry.counts, (key) => !isProcessLevel(key))).join(" | ")} |`);
+console.log(`| process-level during the run | ${perRun.map((entry) => total(entry.counts, isProcessLevel)).join(" | ")} |`);
 console.log();
 console.log(`| container exit -> execute() returns (${latencies.length} runs) | ms |`);
 console.log("|---|---:|");
