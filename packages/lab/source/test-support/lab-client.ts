@@ -60,6 +60,9 @@ export async function createTestNamespace(
   const { core } = adminClients();
   const name = `${prefix}-${randomBytes(3).toString("hex")}`;
   await core.createNamespace({ body: { metadata: { name, labels } } });
+  // Pods are refused until the controller manager has made the namespace's default
+  // ServiceAccount; under load that takes a moment.
+  await eventually(`the default ServiceAccount of ${name}`, async () => (await core.readNamespacedServiceAccount({ name: "default", namespace: name }).then(() => true, () => undefined)));
   return {
     name,
     remove: async () => {
