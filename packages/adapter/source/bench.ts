@@ -4,7 +4,7 @@
 // transcript (no model here): this measures the adapter, not the model.
 //
 //   node source/bench.ts [--short 60] [--long 600] [--latency-runs 20] [--concurrent 50]
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -43,7 +43,8 @@ echo "exit-at $(date +%s%3N)"
 );
 
 log("starting a lab of its own");
-const lab = await startLab({ dataDir: mkdtempSync(path.join(tmpdir(), "claude-k8s-bench-lab-")), build: "if-missing", log: () => {} });
+const labDir = mkdtempSync(path.join(tmpdir(), "claude-k8s-bench-lab-"));
+const lab = await startLab({ dataDir: labDir, build: "if-missing", log: () => {} });
 const proxy = lab.faultProxy.controls;
 const namespace = "bench";
 {
@@ -133,6 +134,8 @@ const failures = results.filter(({ result }) => result.errorMessage !== undefine
 const openWatchesAfter = (await proxy.stats()).open.watch;
 await closeRuntimes();
 await lab.stop();
+rmSync(labDir, { recursive: true, force: true });
+rmSync(work, { recursive: true, force: true });
 
 // Report.
 const keys = [...new Set(perRun.flatMap((entry) => Object.keys(entry.counts)))].sort((a, b) => Number(isProcessLevel(a)) - Number(isProcessLevel(b)) || a.localeCompare(b));

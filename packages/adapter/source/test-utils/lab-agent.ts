@@ -2,7 +2,7 @@
 // a namespace with Pod Security "restricted", the adapter's least-privilege ServiceAccount,
 // a `claude` on the pod's PATH (the lab's "image" is the host), and the adapter config that
 // points it all at a scripted model server.
-import { chmodSync, mkdtempSync, symlinkSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { claudeBinary, type ModelServer } from "@claude-k8s/lab/source/model-server/index.ts";
@@ -32,6 +32,7 @@ export function useLabAgent(prefix: string): LabAgent {
   afterAll(async () => {
     await closeRuntimes();
     await ns?.remove();
+    if (claudeDir) rmSync(claudeDir, { recursive: true, force: true });
   });
   return {
     get namespace() {
