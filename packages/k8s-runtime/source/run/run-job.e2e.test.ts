@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -44,6 +44,7 @@ esac
 afterAll(async () => {
   await runtime?.close();
   await ns?.remove();
+  if (fakeClaude) rmSync(path.dirname(fakeClaude), { recursive: true, force: true });
 });
 
 function manifestsFor(runId: string, agentId: string, extra: Record<string, unknown> = {}, mode = "ok"): RunManifests {
