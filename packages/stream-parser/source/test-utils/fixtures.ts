@@ -1,12 +1,12 @@
-// Test and bench helpers: the recorded Claude Code transcripts, and the long one that is not committed.
+// Test and bench helpers: the recorded Claude Code transcripts, and the long one kept apart.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 
 export const packageDir = path.resolve(import.meta.dirname, "../..");
 export const fixturesDir = path.join(packageDir, "test", "fixtures");
 export const repoRoot = path.resolve(packageDir, "../..");
-/** long-300-turns.jsonl (14.8 MB) stays in the shared fixture set, next to the checkout. */
-export const longFixturePath = path.resolve(repoRoot, "../shared/fixtures/claude-code-2.1.330/long-300-turns.jsonl");
+/** long-300-turns.jsonl (14.8 MB, a real 300-turn recording), apart from the small fixtures that every-fixture tests iterate. */
+export const longFixturePath = path.join(packageDir, "test", "long", "long-300-turns.jsonl");
 
 /** Names (without .jsonl) of every committed fixture. */
 export function fixtureNames(): string[] {
