@@ -131,6 +131,13 @@ describe("classifyOutcome rules", () => {
     expect(outcomeOf([init, notice("rejected", "rejected"), failure].join("\n")).code).toBe("provider_quota");
   });
 
+  it("calls a 'successful' run in which the model produced nothing an empty model answer", () => {
+    const emptySuccess = line({ type: "result", subtype: "success", is_error: false, result: "", num_turns: 2, usage: { input_tokens: 900, output_tokens: 0 }, uuid: "r" });
+    expect(outcomeOf([init, emptySuccess].join("\n"), 0).code).toBe("llm_api_error");
+    const spoke = line({ type: "result", subtype: "success", is_error: false, result: "Done.", usage: { input_tokens: 900, output_tokens: 3 }, uuid: "r2" });
+    expect(outcomeOf([init, spoke].join("\n"), 0).code).toBe("success");
+  });
+
   it("notes a non-zero exit after a successful result, and still calls it a success", () => {
     const success = line({ type: "result", subtype: "success", is_error: false, num_turns: 2, total_cost_usd: 0.5, result: "done", uuid: "r" });
     expect(outcomeOf(success, 137)).toEqual({ code: "success", message: "Claude Code finished (2 turns, $0.5000, then exit 137)" });

@@ -79,6 +79,11 @@ function fromResult(summary: RunSummary, exitCode: number | null, stderr: string
   // An API error status or terminal reason on a result means the API failed, whatever is_error says.
   const apiFailed = result.apiErrorStatus !== null || result.terminalReason === "api_error";
   if (!result.isError && !apiFailed && !cappedMarker && (result.subtype === "success" || result.subtype === null)) {
+    // A "successful" run in which the model never produced anything (no content, no output
+    // tokens, no result text) is an empty model answer, not work done.
+    if (!summary.modelOutputSeen && summary.usage.outputTokens === 0 && (result.text ?? "").trim() === "") {
+      return { code: "llm_api_error", message: "the model returned an empty answer (no content and no output tokens), though the CLI reported success" };
+    }
     const facts = [
       summary.numTurns === null ? "" : `${summary.numTurns} turn${summary.numTurns === 1 ? "" : "s"}`,
       summary.costUsd === null ? "" : `$${summary.costUsd.toFixed(4)}`,

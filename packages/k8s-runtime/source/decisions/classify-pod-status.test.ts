@@ -51,6 +51,22 @@ describe("classifyPodStatus", () => {
     expect(failed.kind === "failed" && failed.message).toContain('Back-off pulling image "nope:1"');
   });
 
+  it("counts the back-off grace from the first failed pull, across the kubelet's ErrImagePull / ImagePullBackOff alternation", () => {
+    const scheduled = [scheduledAt(t0)];
+    const state = (reason: string) => pod({ phase: "Pending", conditions: scheduled, containerStatuses: [waiting("claude", reason, "not found")] });
+    let seen = new Map<string, number>();
+    let verdict: ReturnType<typeof classify> | undefined;
+    // Every 10 s the kubelet flips between the two reasons, as real kubelets do.
+    for (let step = 0; step <= 7; step++) {
+      const now = t0 + step * 10_000;
+      const current = state(step % 2 === 0 ? "ErrImagePull" : "ImagePullBackOff");
+      seen = noteWaitingReasons(seen, current, now);
+      verdict = classify(current, now, seen);
+      if (verdict.kind === "failed") break;
+    }
+    expect(verdict).toMatchObject({ kind: "failed", code: "k8s_image_pull_failed", reason: "ImagePullBackOff" });
+  });
+
   it("fails InvalidImageName at once", () => {
     const p = pod({ phase: "Pending", conditions: [scheduledAt(t0)], containerStatuses: [waiting("claude", "InvalidImageName", "couldn't parse image name")] });
     expect(classify(p, t0 + 1)).toMatchObject({ kind: "failed", code: "k8s_image_pull_failed", reason: "InvalidImageName" });
@@ -121,8 +137,12 @@ describe("noteWaitingReasons", () => {
     expect(again.get("claude/ImagePullBackOff")).toBe(1000);
     const pulling = pod({ containerStatuses: [waiting("claude", "ErrImagePull")] });
     const moved = noteWaitingReasons(again, pulling, 6000);
-    expect([...moved.keys()]).toEqual(["claude/ErrImagePull"]);
+    expect([...moved.keys()].sort()).toEqual(["claude/ErrImagePull", "claude/image-pull-failing"]);
+    // The reason itself starts afresh; the pull-failure episode keeps its first sighting.
     expect(noteWaitingReasons(moved, backoff, 7000).get("claude/ImagePullBackOff")).toBe(7000);
+    expect(noteWaitingReasons(moved, backoff, 7000).get("claude/image-pull-failing")).toBe(1000);
+    const started = pod({ containerStatuses: [{ name: "claude", state: { running: {} } }] });
+    expect(noteWaitingReasons(moved, started, 8000).size).toBe(0);
   });
 });
 

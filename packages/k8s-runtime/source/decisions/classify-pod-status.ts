@@ -149,11 +149,16 @@ export function noteWaitingReasons(previous: ReadonlyMap<string, number>, pod: P
   for (const container of statuses) {
     const reason = container.state?.waiting?.reason;
     if (!reason) continue;
-    const key = waitingKey(container.name, reason);
-    next.set(key, previous.get(key) ?? now);
+    // A kubelet alternates ErrImagePull and ImagePullBackOff while a pull keeps failing: the
+    // grace counts from the first failure of the whole episode, not from the latest switch.
+    const keys = [waitingKey(container.name, reason), ...(PULL_FAILURES.has(reason) ? [waitingKey(container.name, PULL_EPISODE)] : [])];
+    for (const key of keys) next.set(key, previous.get(key) ?? now);
   }
   return next;
 }
+
+const PULL_FAILURES = new Set(["ErrImagePull", "ImagePullBackOff"]);
+const PULL_EPISODE = "image-pull-failing";
 
 export function waitingKey(container: string, reason: string): string {
   return `${container}/${reason}`;
@@ -175,12 +180,13 @@ function firstHopelessWaiting(
     if (IMMEDIATELY_HOPELESS.has(reason)) {
       return { kind: "failed", code: "k8s_image_pull_failed", reason, message: `container ${container.name}: ${reason}${detail}` };
     }
-    if (IMAGE_PULL_BACKOFF.has(reason) && now - since >= budgets.imagePullBackOffGraceMs) {
+    const pullSince = firstSeen.get(waitingKey(container.name, PULL_EPISODE)) ?? since;
+    if (IMAGE_PULL_BACKOFF.has(reason) && now - pullSince >= budgets.imagePullBackOffGraceMs) {
       return {
         kind: "failed",
         code: "k8s_image_pull_failed",
         reason,
-        message: `container ${container.name} could not pull its image for ${seconds(now - since)} (${reason}${detail})`,
+        message: `container ${container.name} could not pull its image for ${seconds(now - pullSince)} (${reason}${detail})`,
       };
     }
     if (CONFIG_ERRORS.has(reason) && now - since >= budgets.containerConfigErrorGraceMs) {

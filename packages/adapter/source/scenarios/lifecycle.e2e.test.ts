@@ -1,0 +1,126 @@
+import { hang, startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
+import { adminClients, eventually, faultProxy, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { describe, expect, it } from "vitest";
+import { execute } from "../execute.ts";
+import { useLabAgent } from "../test-utils/lab-agent.ts";
+import { paperclipContext } from "../test-utils/paperclip-context.ts";
+
+// What happens to a run from outside: deadlines, deletions, cancellation, kills, cluster
+// trouble. The real CLI runs in the pod; the model is scripted.
+const agent = useLabAgent("lifecycle");
+const admin = adminClients();
+
+const noLeftovers = (runId: string) => eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, runId)).length === 0 ? true : undefined), 60_000);
+const jobOf = async (runId: string) => (await admin.batch.listNamespacedJob({ namespace: agent.namespace, labelSelector: `paperclip.io/run-id=${runId}` })).items[0];
+const runningPodOf = (runId: string) =>
+  eventually("the run's pod to run", async () => {
+    const pods = await admin.core.listNamespacedPod({ namespace: agent.namespace, labelSelector: `paperclip.io/run-id=${runId}` });
+    return pods.items.find((pod) => pod.status?.phase === "Running");
+  }, 60_000);
+
+describe("a run's lifecycle, from outside", () => {
+  it("deadline exceeded: timedOut with code timeout, nothing left", async () => {
+    const model = await startModelServer({ script: [hang()] });
+    try {
+      const run = paperclipContext({ config: agent.config(model, { timeoutSec: 3, graceSec: 0 }) });
+      const result = await execute(run.ctx);
+      expect(result).toMatchObject({ timedOut: true, errorCode: "timeout" });
+      await noLeftovers(run.ctx.runId);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("cancel mid-run: the Job is deleted, its pods confirmed gone, the cancellation acknowledged", async () => {
+    const model = await startModelServer({ script: [hang()] });
+    try {
+      const run = paperclipContext({ config: agent.config(model) });
+      const running = execute(run.ctx);
+      await runningPodOf(run.ctx.runId);
+      await eventually("the CLI to reach the model", async () => (model.requests.length > 0 ? true : undefined));
+      run.abort.abort(new Error("Cancelled by a board operator"));
+      const result = await running;
+      expect(result).toMatchObject({ errorCode: "cancelled", resultJson: { executionCancellation: { state: "acknowledged", forced: false } } });
+      expect(run.cancellationReady).toBe(1);
+      expect(await runLeftovers(agent.namespace, run.ctx.runId)).toEqual([]);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("Job deleted by someone else mid-run: k8s_job_deleted_externally", async () => {
+    const model = await startModelServer({ script: [hang()] });
+    try {
+      const run = paperclipContext({ config: agent.config(model) });
+      const running = execute(run.ctx);
+      await runningPodOf(run.ctx.runId);
+      const job = await jobOf(run.ctx.runId);
+      await admin.batch.deleteNamespacedJob({ name: job!.metadata!.name!, namespace: agent.namespace, propagationPolicy: "Background" });
+      const result = await running;
+      expect(result.errorCode).toBe("k8s_job_deleted_externally");
+      expect(result.errorMessage).toContain(job!.metadata!.name!);
+      await noLeftovers(run.ctx.runId);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("killed mid-run after the model produced content: claude_truncated", async () => {
+    const model = await startModelServer({ script: [toolUse("Bash", { command: "echo working" }), hang()] });
+    try {
+      const run = paperclipContext({ config: agent.config(model) });
+      const running = execute(run.ctx);
+      const pod = await runningPodOf(run.ctx.runId);
+      await eventually("the second model request (after the tool ran)", async () => (model.requests.length >= 2 ? true : undefined));
+      await admin.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: agent.namespace, gracePeriodSeconds: 0 });
+      const result = await running;
+      expect(result.errorCode).toBe("claude_truncated");
+      await noLeftovers(run.ctx.runId);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("the log stream cut three times mid-run: every line once, in order", async () => {
+    const steps = Array.from({ length: 6 }, (_, index) => toolUse("Bash", { command: `echo step-${index}` }, { delayMs: 300 }));
+    const model = await startModelServer({ script: [...steps, text("All six steps done.", { delayMs: 300 })] });
+    const proxy = faultProxy();
+    try {
+      const run = paperclipContext({ config: agent.config(model) });
+      const running = execute(run.ctx);
+      for (let cut = 0; cut < 3; cut++) {
+        await eventually(`model request ${cut * 2 + 2}`, async () => (model.requests.length >= cut * 2 + 2 ? true : undefined), 60_000);
+        await proxy.cut("log", { namespace: agent.namespace });
+      }
+      const result = await running;
+      expect(result.errorMessage).toBeUndefined();
+      const lines = run.jsonLines();
+      const uuids = lines.map((line) => line.uuid).filter(Boolean);
+      expect(new Set(uuids).size).toBe(uuids.length);
+      const toolResults = lines.filter((line) => line.type === "user").length;
+      expect(toolResults).toBe(6);
+      expect(lines.at(-1)?.type).toBe("result");
+      expect((result.resultJson?.kubernetes as { logConnections?: number } | undefined)?.logConnections).toBeGreaterThanOrEqual(2);
+      await noLeftovers(run.ctx.runId);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("the API server restarted mid-run: the run still succeeds", async () => {
+    const model = await startModelServer({ script: [toolUse("Bash", { command: "echo before" }, { delayMs: 500 }), text("Survived the restart.", { delayMs: 4000 })] });
+    const proxy = faultProxy();
+    try {
+      const run = paperclipContext({ config: agent.config(model) });
+      const running = execute(run.ctx);
+      await eventually("the first model request", async () => (model.requests.length >= 1 ? true : undefined), 60_000);
+      await proxy.restartApiServer();
+      const result = await running;
+      expect(result.errorMessage).toBeUndefined();
+      expect(result.summary).toContain("Survived the restart.");
+      await noLeftovers(run.ctx.runId);
+    } finally {
+      await model.close();
+    }
+  });
+});
