@@ -89,7 +89,7 @@ async function runOnce(
     runtime,
     manifests,
     run: { agentId: run.agent.id, runId: run.runId, ...(taskIdOf(run) ? { taskId: taskIdOf(run) } : {}), ...(resumeSessionId(run) ? { sessionId: resumeSessionId(run) } : {}) },
-    policy: { reattachOrphanedJobs: config.reattachOrphanedJobs, ownerStaleAfterMs: 10 * 60_000 },
+    policy: { reattachOrphanedJobs: config.reattachOrphanedJobs, ownerStaleAfterMs: ownerStaleAfterMs() },
     budgets: { ...defaultPodBudgets, scheduleTimeoutMs: config.podScheduleTimeoutSec * 1000, startTimeoutMs: config.podStartTimeoutSec * 1000 },
     deadlineMs: config.timeoutSec > 0 ? (config.timeoutSec + config.graceSec) * 1000 : 0,
     retainJob: config.retainJobs,
@@ -139,6 +139,18 @@ async function runOnce(
     now: () => new Date(),
   });
   return { result, outcome };
+}
+
+/**
+ * How long an adapter process may be silent before its Jobs count as orphans (adopted by a
+ * later run of their task, or swept). Live processes renew every 40 s; the default is
+ * generous because a false orphan is a killed run. CLAUDE_K8S_OWNER_STALE_AFTER_SEC tunes it.
+ */
+function ownerStaleAfterMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CLAUDE_K8S_OWNER_STALE_AFTER_SEC;
+  const seconds = raw === undefined ? 600 : Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`CLAUDE_K8S_OWNER_STALE_AFTER_SEC must be a positive number of seconds, not ${JSON.stringify(raw)}`);
+  return seconds * 1000;
 }
 
 function runContextOf(ctx: AdapterExecutionContext): RunContext {
