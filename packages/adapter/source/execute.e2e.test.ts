@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { apiError, type ModelServer, startModelServer, text, toolUse, toolResults } from "@claude-k8s/lab/source/model-server/index.ts";
 import { eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { describe, expect, it } from "vitest";
@@ -84,6 +87,27 @@ describe("execute() in the lab with the real Claude Code CLI", () => {
       expect(missing?.hint).toMatch(/Role/);
     } finally {
       await model.close();
+    }
+  });
+
+  it("ships a skill the pod cannot see on a shared volume with the run, where claude looks for skills", async () => {
+    const skillDir = mkdtempSync(path.join(tmpdir(), "skill-greeter-"));
+    mkdirSync(path.join(skillDir, "notes"));
+    writeFileSync(path.join(skillDir, "SKILL.md"), "---\nname: greeter\ndescription: greets\n---\nSay hello-from-the-skill.\n");
+    writeFileSync(path.join(skillDir, "notes", "extra.txt"), "extra-file-content\n");
+    const mounted = "/var/run/claude-k8s-skills/.claude/skills/greeter";
+    const model = await startModelServer({ script: [toolUse("Bash", { command: `cat ${mounted}/SKILL.md ${mounted}/notes/extra.txt` }), text("Read the skill.")] });
+    try {
+      const run = paperclipContext({ config: { ...configFor(model), paperclipRuntimeSkills: [{ key: "acme/greeter", runtimeName: "greeter", source: skillDir, sourceStatus: "available" }] } });
+      const result = await execute(run.ctx);
+      expect(result.errorMessage).toBeUndefined();
+      expect(run.chunks.some(({ chunk }) => chunk.includes("skills bundled: greeter (shipped with the run)"))).toBe(true);
+      const seen = JSON.stringify(model.requests.flatMap((request) => toolResults(request.body)));
+      expect(seen).toContain("hello-from-the-skill");
+      expect(seen).toContain("extra-file-content");
+    } finally {
+      await model.close();
+      rmSync(skillDir, { recursive: true, force: true });
     }
   });
 

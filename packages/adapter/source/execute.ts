@@ -8,6 +8,7 @@ import { recoveredSummary } from "./recovered-summary.ts";
 import { KubeTargetError, resolveKubeTarget, runtimeFor, startPeriodicSweep } from "./kube-access.ts";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
 import { rtkHookProgram } from "./rtk-hook-program.ts";
+import { readSkillBundle } from "./skill-bundle.ts";
 import { selfPodInfo } from "./self-pod.ts";
 
 export const ADAPTER_TYPE = "claude_k8s";
@@ -34,8 +35,8 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
     const selfPod = target.inCluster ? await selfPodInfo((line) => void status(line)) : undefined;
     const rtkHook = config.enableRtk ? await rtkHookProgram() : undefined;
     const instructions = await readInstructions(config, (line) => void status(line));
-    const { skills, skipped } = runtimeSkills(ctx.config, config.serverMountPath ?? selfPod?.dataMountPath ?? config.workspaceMountPath);
-    if (skills.length > 0) await status(`skills bundled: ${skills.map((skill) => skill.runtimeName).join(", ")}`);
+    const { skills, skipped } = await runtimeSkills(ctx.config, config.workspaceVolumeClaim || selfPod?.dataVolumeClaim ? config.serverMountPath ?? selfPod?.dataMountPath ?? config.workspaceMountPath : undefined);
+    if (skills.length > 0) await status(`skills bundled: ${skills.map((skill) => `${skill.runtimeName}${skill.files ? " (shipped with the run)" : ""}`).join(", ")}`);
     for (const note of skipped) await status(note);
 
     const signal = ctx.signal ?? new AbortController().signal;
@@ -159,16 +160,17 @@ function runContextOf(ctx: AdapterExecutionContext): RunContext {
 
 /**
  * Paperclip's `config.paperclipRuntimeSkills` (`{key, runtimeName, source, sourceStatus}` with
- * server paths) as the skills this run can mount: present, named, and on the volume the pod
- * shares with the server. The rest are named in the run log, not fatal: Paperclip's bundled
- * skills live in its own package directory, which no pod can see.
+ * server paths) as the skills this run gets: those on the volume the pod shares with the
+ * server are mounted from it; the others (Paperclip's bundled skills live in its own
+ * package directory) are read here and shipped with the run. What cannot be either is named
+ * in the run log, not fatal.
  */
-export function runtimeSkills(raw: Record<string, unknown>, serverRoot: string): { skills: RunSkill[]; skipped: string[] } {
+export async function runtimeSkills(raw: Record<string, unknown>, sharedRoot: string | undefined): Promise<{ skills: RunSkill[]; skipped: string[] }> {
   const entries = raw.paperclipRuntimeSkills;
   const skills: RunSkill[] = [];
   const skipped: string[] = [];
   if (!Array.isArray(entries)) return { skills, skipped };
-  const root = serverRoot.replace(/\/+$/, "");
+  const root = sharedRoot?.replace(/\/+$/, "");
   for (const entry of entries) {
     const record = (entry ?? {}) as Record<string, unknown>;
     const runtimeName = typeof record.runtimeName === "string" && record.runtimeName.trim() !== "" ? record.runtimeName : undefined;
@@ -177,8 +179,12 @@ export function runtimeSkills(raw: Record<string, unknown>, serverRoot: string):
     const status = typeof record.sourceStatus === "string" ? record.sourceStatus : undefined;
     if (!runtimeName || !sourcePath) skipped.push(`skill ${label}: no runtime name or source path; not bundled`);
     else if (status !== undefined && !/^(ok|ready|available|present|materialized)$/i.test(status)) skipped.push(`skill ${label}: source ${status}; not bundled`);
-    else if (!(sourcePath === root || sourcePath.startsWith(`${root}/`))) skipped.push(`skill ${label}: ${sourcePath} is not on the volume shared with agent pods (${root}); not bundled`);
-    else skills.push({ runtimeName, sourcePath });
+    else if (root !== undefined && (sourcePath === root || sourcePath.startsWith(`${root}/`))) skills.push({ runtimeName, sourcePath });
+    else {
+      const bundle = await readSkillBundle(sourcePath);
+      if ("files" in bundle) skills.push({ runtimeName, files: bundle.files });
+      else skipped.push(`skill ${label}: not on a volume the pod shares, and ${sourcePath} ${bundle.problem}; not bundled`);
+    }
   }
   return { skills, skipped };
 }

@@ -367,3 +367,26 @@ describe("buildRunManifests: run context checks", () => {
     expect(buildRunManifests(buildInput())).toEqual(buildRunManifests(buildInput()));
   });
 });
+
+describe("skills shipped with the run", () => {
+  it("puts their files in the run's Secret and mounts them, read-only, where claude looks for skills", () => {
+    const manifests = buildRunManifests(
+      buildInput({ skills: [{ runtimeName: "release-notes", files: [{ path: "SKILL.md", content: "# Release notes\n" }, { path: "templates/notes.md", content: "## {{version}}\n" }] }] }),
+    );
+    const secret = manifests.secrets[0]!;
+    expect(Buffer.from(secret.data["skill.release-notes.0"]!, "base64").toString()).toBe("# Release notes\n");
+    expect(Buffer.from(secret.data["skill.release-notes.1"]!, "base64").toString()).toBe("## {{version}}\n");
+    const pod = manifests.job.spec.template.spec;
+    const volume = pod.volumes.find((candidate) => "secret" in candidate && candidate.secret.items?.some((item) => item.key === "skill.release-notes.0"));
+    expect(volume && "secret" in volume ? volume.secret.items : undefined).toEqual([
+      { key: "skill.release-notes.0", path: "SKILL.md" },
+      { key: "skill.release-notes.1", path: "templates/notes.md" },
+    ]);
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: volume!.name, mountPath: "/var/run/claude-k8s-skills/.claude/skills/release-notes", readOnly: true });
+    expect(manifests.claudeArgv).toContain("--add-dir");
+  });
+
+  it("refuses a skill file path that climbs out of the skill", () => {
+    expect(() => buildRunManifests(buildInput({ skills: [{ runtimeName: "evil", files: [{ path: "../../etc/passwd", content: "x" }] }] }))).toThrow(/relative path inside the skill/);
+  });
+});

@@ -21,7 +21,7 @@ import {
   stringField,
   taskIdOf,
 } from "./run-context.ts";
-import { RunFileKey, runFilePath, SKILLS_DIR } from "./run-files.ts";
+import { RunFileKey, runFilePath, SKILLS_DIR, skillFileKey } from "./run-files.ts";
 import { planRunFiles } from "./run-secret-files.ts";
 import { buildRunSecret, type SecretManifest, secretLabels } from "./secret.ts";
 import { containerSecurityContext, podSecurityContext } from "./security-context.ts";
@@ -134,7 +134,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     name: names.secret,
     namespace: placement.namespace,
     labels: secretLabels(labels),
-    entries: { ...files.entries, ...layered.secretData },
+    entries: { ...files.entries, ...layered.secretData, ...shippedSkillEntries(skills) },
   });
   const volumes = planVolumes({
     secretName: names.secret,
@@ -197,3 +197,11 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
   return { job, secrets: [secret], names, claudeArgv, prompt: files.prompt, workingDir, warnings };
 }
 
+/** The Secret entries of skills shipped with the run (their files, by skillFileKey). */
+function shippedSkillEntries(skills: readonly RunSkill[]): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const skill of skills) {
+    for (const [index, file] of (skill.files ?? []).entries()) entries[skillFileKey(skill.runtimeName, index)] = file.content;
+  }
+  return entries;
+}

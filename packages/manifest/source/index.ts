@@ -57,9 +57,10 @@ export type {
   RunContext,
   RunSkill,
   SelfPodInfo,
+  SkillFile,
 } from "./run-context.ts";
 export { resumeSessionId, taskIdOf } from "./run-context.ts";
-export { RUN_FILES_DIR, RunFileKey, SKILLS_DIR } from "./run-files.ts";
+export { RUN_FILES_DIR, RunFileKey, SKILLS_DIR, skillFileKey } from "./run-files.ts";
 export { rtkSettingsDocument } from "./rtk-settings.ts";
 export { MAX_SECRET_BYTES, type OwnerReference, type SecretManifest, withOwnerJob } from "./secret.ts";
 export { renderTemplate } from "./template.ts";

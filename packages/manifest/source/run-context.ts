@@ -18,10 +18,21 @@ export interface RunContext {
   authToken?: string | null;
 }
 
-/** A skill to expose to claude: its runtime name and where Paperclip keeps it (a server path). */
+/**
+ * A skill to expose to claude: its runtime name, and either where Paperclip keeps it (a
+ * server path on the volume shared with the pod, mounted read-only) or its files, shipped
+ * with the run in its Secret (for skills the pod cannot reach on a volume).
+ */
 export interface RunSkill {
   runtimeName: string;
-  sourcePath: string;
+  sourcePath?: string;
+  files?: readonly SkillFile[];
+}
+
+/** One file of a shipped skill: its path inside the skill directory and its text. */
+export interface SkillFile {
+  path: string;
+  content: string;
 }
 
 /** Where an env value comes from when it is not a literal (as the pod spec has it). */

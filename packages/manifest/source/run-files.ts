@@ -18,6 +18,11 @@ export function rtkHookFileName(format: "module" | "commonjs" = "module"): strin
   return format === "commonjs" ? "claude-rtk-hook.cjs" : "claude-rtk-hook.mjs";
 }
 
+/** The per-run Secret's key for file `index` of a shipped skill. */
+export function skillFileKey(runtimeName: string, index: number): string {
+  return `skill.${runtimeName}.${index}`;
+}
+
 export function runFilePath(key: string): string {
   return `${RUN_FILES_DIR}/${key}`;
 }

@@ -2,7 +2,7 @@ import { ManifestError, ManifestErrorCode } from "./errors.ts";
 import type { Volume, VolumeMount } from "./job.ts";
 import { normalizeAbsolutePath, pathsOverlap, translateServerPath, type VolumeRoots } from "./paths.ts";
 import type { InheritedSecretVolume, RunSkill } from "./run-context.ts";
-import { RUN_FILES_DIR, SKILLS_DIR } from "./run-files.ts";
+import { RUN_FILES_DIR, SKILLS_DIR, skillFileKey } from "./run-files.ts";
 
 export const RUN_VOLUME = "run";
 export const DATA_VOLUME = "data";
@@ -26,6 +26,15 @@ export interface VolumePlanInput {
 }
 
 const SKILL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** A relative path without `..`, empty or dot segments: what a Secret volume item accepts. */
+function checkedSkillFilePath(skill: string, path: string): string {
+  const segments = path.split("/");
+  if (path === "" || path.startsWith("/") || segments.some((segment) => segment === "" || segment === "." || segment === "..")) {
+    throw new ManifestError(ManifestErrorCode.runContextInvalid, `file ${JSON.stringify(path)} of skill ${skill} must be a relative path inside the skill (no "..", no leading "/")`);
+  }
+  return path;
+}
 
 export function planVolumes(input: VolumePlanInput): VolumePlan {
   const warnings: string[] = [];
@@ -62,10 +71,28 @@ export function planVolumes(input: VolumePlanInput): VolumePlan {
       );
     }
     seen.add(skill.runtimeName);
+    const mountPath = `${SKILLS_DIR}/.claude/skills/${skill.runtimeName}`;
+    if (skill.files !== undefined) {
+      // Shipped with the run: its own view of the run's Secret, the files at their paths.
+      const name = `skill-${seen.size}`;
+      volumes.push({
+        name,
+        secret: {
+          secretName: input.secretName,
+          items: skill.files.map((file, index) => ({ key: skillFileKey(skill.runtimeName, index), path: checkedSkillFilePath(skill.runtimeName, file.path) })),
+          defaultMode: 0o444,
+        },
+      });
+      mounts.push({ name, mountPath, readOnly: true });
+      continue;
+    }
+    if (skill.sourcePath === undefined) {
+      throw new ManifestError(ManifestErrorCode.runContextInvalid, `skill ${skill.runtimeName} has neither a sourcePath on the shared volume nor files to ship`);
+    }
     const { relative } = translateServerPath(`skill ${skill.runtimeName}`, skill.sourcePath, input.roots);
     mounts.push({
       name: DATA_VOLUME,
-      mountPath: `${SKILLS_DIR}/.claude/skills/${skill.runtimeName}`,
+      mountPath,
       readOnly: true,
       ...(relative === "" ? {} : { subPath: relative }),
     });
