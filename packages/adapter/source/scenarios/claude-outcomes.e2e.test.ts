@@ -14,7 +14,7 @@ async function runWith(script: Parameters<typeof startModelServer>[0]["script"],
   try {
     const run = paperclipContext({ config: agent.config(model, extra) });
     const result = await execute(run.ctx);
-    await eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, run.ctx.runId)).length === 0 ? true : undefined));
+    await eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, run.ctx.runId)).length === 0 ? true : undefined), 150_000);
     return { result, run, model };
   } finally {
     await model.close();

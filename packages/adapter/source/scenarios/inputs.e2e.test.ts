@@ -7,7 +7,7 @@ import { paperclipContext } from "../test-utils/paperclip-context.ts";
 
 // Hostile and huge prompts reach the model exactly as written, or are refused clearly.
 const agent = useLabAgent("inputs");
-const noLeftovers = (runId: string) => eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, runId)).length === 0 ? true : undefined), 60_000);
+const noLeftovers = (runId: string) => eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, runId)).length === 0 ? true : undefined), 150_000);
 
 async function runPrompt(prompt: string) {
   const model = await startModelServer({ script: [text("Received.")] });

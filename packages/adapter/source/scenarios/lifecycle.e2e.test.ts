@@ -10,7 +10,8 @@ import { paperclipContext } from "../test-utils/paperclip-context.ts";
 const agent = useLabAgent("lifecycle");
 const admin = adminClients();
 
-const noLeftovers = (runId: string) => eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, runId)).length === 0 ? true : undefined), 60_000);
+// Pods being stopped keep their grace period (30 s) and a loaded machine adds to it.
+const noLeftovers = (runId: string) => eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, runId)).length === 0 ? true : undefined), 150_000);
 const jobOf = async (runId: string) => (await admin.batch.listNamespacedJob({ namespace: agent.namespace, labelSelector: `paperclip.io/run-id=${runId}` })).items[0];
 const runningPodOf = (runId: string) =>
   eventually("the run's pod to run", async () => {

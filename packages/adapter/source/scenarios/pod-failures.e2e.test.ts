@@ -8,7 +8,7 @@ import { paperclipContext } from "../test-utils/paperclip-context.ts";
 // Pods that cannot run claude, each with its own code and an operator-ready message.
 const agent = useLabAgent("pod-failures");
 const admin = adminClients();
-const noLeftovers = (runId: string) => eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, runId)).length === 0 ? true : undefined), 60_000);
+const noLeftovers = (runId: string) => eventually("no leftovers", async () => ((await runLeftovers(agent.namespace, runId)).length === 0 ? true : undefined), 150_000);
 
 async function runWith(extra: Record<string, unknown>, during?: (runId: string) => Promise<void>) {
   const model = await startModelServer({ script: [text("Hello.")] });

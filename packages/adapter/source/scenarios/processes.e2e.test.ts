@@ -68,7 +68,7 @@ describe("several adapter processes", () => {
       expect(result?.errorMessage, log).toBeUndefined();
       expect(result?.summary).toContain("Finished after the handover.");
       expect(model.scriptedRequests()).toHaveLength(2);
-      await eventually("no leftovers", async () => ((await agentJobs(agentId)).length === 0 ? true : undefined), 60_000);
+      await eventually("no leftovers", async () => ((await agentJobs(agentId)).length === 0 ? true : undefined), 150_000);
       expect(await runLeftovers(agent.namespace, job!.metadata!.labels!["paperclip.io/run-id"]!)).toEqual([]);
     } finally {
       await model.close();

@@ -41,6 +41,8 @@ export async function cleanupRun(options: CleanupOptions): Promise<CleanupOutcom
     } catch (error) {
       if (!(error instanceof KubeApiError && (error.isNotFound || error.isConflict))) throw error;
       outcome = "already-gone";
+      // Someone else deleted the Job, perhaps orphaning its pods: take them down ourselves.
+      await deleteOwnedPods(client, namespace, jobUid);
     }
     const gone = await waitForJobGone(options.jobs, namespace, jobName, jobUid, options.waitMs ?? 90_000);
     if (!gone) outcome = "still-terminating";
@@ -55,6 +57,20 @@ export async function cleanupRun(options: CleanupOptions): Promise<CleanupOutcom
     );
   }
   return outcome;
+}
+
+async function deleteOwnedPods(client: KubeClient, namespace: string, jobUid: string): Promise<void> {
+  const pods = await client
+    .request<{ items?: { metadata?: { name?: string; uid?: string } }[] }>({ method: "GET", path: `/api/v1/namespaces/${namespace}/pods`, query: { labelSelector: `batch.kubernetes.io/controller-uid=${jobUid}` } })
+    .catch(() => ({ items: [] }));
+  for (const pod of pods.items ?? []) {
+    if (!pod.metadata?.name) continue;
+    await client
+      .request({ method: "DELETE", path: `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}`, body: { apiVersion: "v1", kind: "DeleteOptions", ...(pod.metadata.uid ? { preconditions: { uid: pod.metadata.uid } } : {}) } })
+      .catch((error: unknown) => {
+        if (!(error instanceof KubeApiError && (error.isNotFound || error.isConflict))) throw error;
+      });
+  }
 }
 
 /** True once no Job with this name and UID is left (false when `waitMs` runs out first). */
