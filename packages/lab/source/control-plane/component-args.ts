@@ -88,7 +88,8 @@ export function apiServerArgs(o: {
   ];
 }
 
-export function controllerManagerArgs(o: { port: number; kubeconfigPath: string; pki: Pki }): string[] {
+/** What the controller manager and the scheduler share: identity, loopback serving, one instance. */
+function controlLoopArgs(o: { port: number; kubeconfigPath: string }): string[] {
   return [
     `--kubeconfig=${o.kubeconfigPath}`,
     `--authentication-kubeconfig=${o.kubeconfigPath}`,
@@ -97,6 +98,14 @@ export function controllerManagerArgs(o: { port: number; kubeconfigPath: string;
     `--secure-port=${o.port}`,
     // One instance: leader election would only delay the first reconcile.
     "--leader-elect=false",
+    "--profiling=false",
+    "--v=1",
+  ];
+}
+
+export function controllerManagerArgs(o: { port: number; kubeconfigPath: string; pki: Pki }): string[] {
+  return [
+    ...controlLoopArgs(o),
     // Every default controller (job, garbage collector, ttl-after-finished, namespace,
     // serviceaccount, serviceaccount-token, node lifecycle, ...), each with its own identity.
     "--controllers=*",
@@ -111,20 +120,9 @@ export function controllerManagerArgs(o: { port: number; kubeconfigPath: string;
     `--cluster-signing-cert-file=${o.pki.clusterCa.certPath}`,
     `--cluster-signing-key-file=${o.pki.clusterCa.keyPath}`,
     `--service-cluster-ip-range=${serviceClusterIpRange}`,
-    "--profiling=false",
-    "--v=1",
   ];
 }
 
 export function schedulerArgs(o: { port: number; kubeconfigPath: string }): string[] {
-  return [
-    `--kubeconfig=${o.kubeconfigPath}`,
-    `--authentication-kubeconfig=${o.kubeconfigPath}`,
-    `--authorization-kubeconfig=${o.kubeconfigPath}`,
-    "--bind-address=127.0.0.1",
-    `--secure-port=${o.port}`,
-    "--leader-elect=false",
-    "--profiling=false",
-    "--v=1",
-  ];
+  return controlLoopArgs(o);
 }

@@ -1,4 +1,4 @@
-import { request } from "node:https";
+import { type RequestOptions, request } from "node:https";
 import { createServer } from "node:net";
 import { readFileSync } from "node:fs";
 import type { KeyPair } from "./pki.ts";
@@ -25,34 +25,25 @@ export type HttpsAnswer = { status: number; body: string };
 
 /** One HTTPS GET with the lab's CA (and a client certificate when given). */
 export function httpsGet(url: string, tls: TlsClientFiles, timeoutMs = 5_000): Promise<HttpsAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "GET",
-        ca: readFileSync(tls.caPath),
-        cert: tls.client ? readFileSync(tls.client.certPath) : undefined,
-        key: tls.client ? readFileSync(tls.client.keyPath) : undefined,
-        timeout: timeoutMs,
-      },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end();
-  });
+  return get(
+    url,
+    {
+      ca: readFileSync(tls.caPath),
+      cert: tls.client ? readFileSync(tls.client.certPath) : undefined,
+      key: tls.client ? readFileSync(tls.client.keyPath) : undefined,
+    },
+    timeoutMs,
+  );
 }
 
 /** Same as httpsGet but for a component serving a self-signed certificate (its /healthz). */
 export function httpsGetInsecure(url: string, timeoutMs = 5_000): Promise<HttpsAnswer> {
+  return get(url, { rejectUnauthorized: false }, timeoutMs);
+}
+
+function get(url: string, tls: RequestOptions, timeoutMs: number): Promise<HttpsAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "GET", rejectUnauthorized: false, timeout: timeoutMs }, (res) => {
+    const req = request(url, { method: "GET", timeout: timeoutMs, ...tls }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
