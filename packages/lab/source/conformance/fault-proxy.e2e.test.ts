@@ -56,13 +56,15 @@ describe("the fault proxy", () => {
   });
 
   it("adds latency to matching requests only", async () => {
-    await proxy.addLatency({ ms: 400, match: { namespace: ns.name, verb: "list" } });
-    let started = Date.now();
-    await proxied.core.listNamespacedConfigMap({ namespace: ns.name });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-    started = Date.now();
-    await proxied.core.listNamespacedConfigMap({ namespace: "default" });
-    expect(Date.now() - started).toBeLessThan(400);
+    await proxy.addLatency({ ms: 3000, match: { namespace: ns.name, verb: "list" } });
+    // Order, not wall-clock thresholds: the delayed request is sent first and still finishes
+    // after one that does not match, sent later.
+    const finished: string[] = [];
+    const delayed = proxied.core.listNamespacedConfigMap({ namespace: ns.name }).then(() => finished.push("matching"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const direct = proxied.core.listNamespacedConfigMap({ namespace: "default" }).then(() => finished.push("other"));
+    await Promise.all([delayed, direct]);
+    expect(finished).toEqual(["other", "matching"]);
   });
 
   it("answers 503 and 429 for a number of requests, then lets them through again", async () => {
