@@ -155,14 +155,18 @@ describe("buildRunManifests: the prompt and credentials", () => {
 
   it("lets config.env win, drops host-only keys, and protects the run's identity", () => {
     const manifests = buildRunManifests(
-      buildInput({}, { env: { PAPERCLIP_API_URL: "http://override:3100", TMPDIR: "/var/folders/x", PAPERCLIP_RUN_ID: "forged", HOME: "/home/agent" } }),
+      buildInput({}, { env: { PAPERCLIP_API_URL: "http://override:3100", TMPDIR: "/var/folders/x", TMP: "/var/folders/x", PAPERCLIP_RUN_ID: "forged", HOME: "/home/agent" } }),
     );
     const env = resolvedEnv(manifests);
     expect(env.PAPERCLIP_API_URL).toBe("http://override:3100");
     expect(env.TMPDIR).toBeUndefined();
+    expect(env.TMP).toBeUndefined();
     expect(env.PAPERCLIP_RUN_ID).toBe("9b8a7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d");
     expect(env.HOME).toBe("/home/agent");
-    expect(manifests.warnings.join("\n")).toMatch(/env.TMPDIR was dropped/);
+    // One line for all of them: the server adds about ten to every run.
+    expect(manifests.warnings.filter((warning) => warning.includes("not passed to the pod"))).toEqual([
+      "env TMPDIR, TMP not passed to the pod: Paperclip sets them for the server's own host (its paths and settings)",
+    ]);
     expect(manifests.warnings.join("\n")).toMatch(/env.PAPERCLIP_RUN_ID was ignored/);
   });
 

@@ -115,9 +115,10 @@ describe("parseAdapterConfig rejects wrong input with a precise issue", () => {
 
 describe("parseAdapterConfig warnings", () => {
   it("warns about unknown keys instead of failing (Paperclip adds its own)", () => {
-    const result = parseAdapterConfig({ someFutureKey: 1, paperclipRuntimeSkills: [], paperclipSkillSync: {} });
+    // paperclip<Name> keys are the server's own (2026.916.1 adds paperclipConnectorSkillDigest too).
+    const result = parseAdapterConfig({ someFutureKey: 1, paperclipRuntimeSkills: [], paperclipSkillSync: {}, paperclipConnectorSkillDigest: "sha256:x", paperclip: 1 });
     expect(result.ok).toBe(true);
-    expect(result.warnings).toEqual(['unknown config key "someFutureKey" is ignored']);
+    expect(result.warnings).toEqual(['unknown config key "someFutureKey" is ignored', 'unknown config key "paperclip" is ignored']);
   });
 
   it("warns about settings that work but bite: a near-zero TTL, a token for the default ServiceAccount", () => {

@@ -69,6 +69,15 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Keys the Paperclip server adds to every resolved config (`paperclipRuntimeSkills`,
+ * `paperclipConnectorSkillDigest`, ...). New ones come with server versions; warning about
+ * them would put the same line in every run's log.
+ */
+function isServerAddedKey(key: string): boolean {
+  return /^paperclip[A-Z]/.test(key);
+}
+
+/**
  * Validates a raw adapterConfig (as stored by Paperclip, or as a UI form sends it) into the
  * typed config. Collects every problem instead of stopping at the first. Unknown keys are
  * warnings: Paperclip and other tools add keys of their own.
@@ -89,7 +98,8 @@ export function parseAdapterConfig(raw: unknown): ParseAdapterConfigResult {
     );
   }
   for (const key of Object.keys(source)) {
-    if (!KNOWN_CONFIG_KEYS.has(key) && key !== "command") issues.warn(`unknown config key ${JSON.stringify(key)} is ignored`);
+    if (KNOWN_CONFIG_KEYS.has(key) || key === "command" || isServerAddedKey(key)) continue;
+    issues.warn(`unknown config key ${JSON.stringify(key)} is ignored`);
   }
 
   const config: AdapterConfig = {

@@ -74,14 +74,19 @@ export function layerEnv(input: EnvLayeringInput): LayeredEnv {
     }
   }
 
+  const hostOnly: string[] = [];
   for (const [name, value] of Object.entries(input.config.env)) {
     if (isHostOnlyEnvName(name)) {
-      warnings.push(`env.${name} was dropped: Paperclip sets it for the server host, where it names a host path`);
+      hostOnly.push(name);
     } else if (RUN_IDENTITY_ENV.has(name)) {
       warnings.push(`env.${name} was ignored: it identifies the run and is set by the adapter`);
     } else {
       entries.set(name, { from: `config env.${name}`, value });
     }
+  }
+  if (hostOnly.length > 0) {
+    // One line, not one per variable: the server adds about ten of these to every run.
+    warnings.push(`env ${hostOnly.join(", ")} not passed to the pod: Paperclip sets them for the server's own host (its paths and settings)`);
   }
   if (input.authToken) entries.set("PAPERCLIP_API_KEY", { from: "run auth token", value: input.authToken });
 
