@@ -3,6 +3,7 @@
 // issues as Jobs in the lab with the real Claude Code CLI in the pod. Only the model is
 // scripted (a loopback Messages API), and the lab's node runs the "image" from the host.
 import path from "node:path";
+import { CoordinationV1Api } from "@kubernetes/client-node";
 import { startModelServer, type ModelServer, type ScriptFunction } from "@claude-k8s/lab/source/model-server/index.ts";
 import { adminClients } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -92,16 +93,24 @@ async function adapterInvokedRuns(runs: HeartbeatRun[]): Promise<HeartbeatRun[]>
   return invoked;
 }
 
+/** Jobs, pods and Secrets of our runs, and launch locks not given back. (The server's owner
+ *  Lease lives as long as the server process, by design.) */
 async function labLeftovers(): Promise<string[]> {
-  const { core, batch } = adminClients();
+  const { core, batch, kubeConfig } = adminClients();
   const namespace = lab.namespace;
   const labelSelector = "paperclip.io/adapter-type=claude_k8s";
-  const [jobs, pods, secrets] = await Promise.all([
+  const [jobs, pods, secrets, locks] = await Promise.all([
     batch.listNamespacedJob({ namespace, labelSelector }),
     core.listNamespacedPod({ namespace, labelSelector }),
     core.listNamespacedSecret({ namespace, labelSelector }),
+    kubeConfig.makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace, labelSelector: "app.kubernetes.io/component=agent-launch-lock" }),
   ]);
-  return [...jobs.items, ...pods.items, ...secrets.items].map((item) => `${item.kind ?? "object"}/${item.metadata?.name}`);
+  return [
+    ...jobs.items.map((item) => `job/${item.metadata?.name}`),
+    ...pods.items.map((item) => `pod/${item.metadata?.name}`),
+    ...secrets.items.map((item) => `secret/${item.metadata?.name}`),
+    ...locks.items.map((item) => `lease/${item.metadata?.name}`),
+  ];
 }
 
 describe("a real Paperclip server with the claude_k8s adapter", () => {
