@@ -2,6 +2,7 @@
 // our adapter from this workspace through its install API, and agents of type claude_k8s run
 // issues as Jobs in the lab with the real Claude Code CLI in the pod. Only the model is
 // scripted (a loopback Messages API), and the lab's node runs the "image" from the host.
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { CoordinationV1Api } from "@kubernetes/client-node";
 import { startModelServer, type ModelServer, type ScriptFunction } from "@claude-k8s/lab/source/model-server/index.ts";
@@ -161,6 +162,10 @@ describe("a real Paperclip server with the claude_k8s adapter", () => {
       return stored.some((session) => session.sessionDisplayId === successRun.sessionIdAfter) ? stored : undefined;
     }, 30_000);
     expect(sessions.length).toBeGreaterThan(0);
+    // claude wrote the session under HOME=/paperclip in the pod: on the shared volume, so the
+    // server's side of it has the file too.
+    const sessionFiles = readdirSync(path.join(server.dataDir, ".claude", "projects"), { recursive: true, encoding: "utf8" });
+    expect(sessionFiles.filter((file) => file.endsWith(`${successRun.sessionIdAfter}.jsonl`))).toHaveLength(1);
 
     // The next run of the same issue resumes that session: claude is started with --resume
     // and the model is sent the first run's conversation. (Paperclip may hand the issue a
