@@ -6,14 +6,14 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { CoordinationV1Api } from "@kubernetes/client-node";
 import { startModelServer, type ModelServer, type ScriptFunction } from "@claude-k8s/lab/source/model-server/index.ts";
-import { adminClients } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, eventually } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { useLabAgent } from "../../adapter/source/test-utils/lab-agent.ts";
 import { bashThenAnswer, neverAnswers, unauthorized } from "./model-scripts.ts";
 import type { Json } from "./paperclip-api.ts";
 import { ensurePaperclipInstalled } from "./paperclip-install.ts";
 import { type PaperclipServer, startPaperclip } from "./paperclip-server.ts";
-import { type HeartbeatRun, issueRuns, poll, runLogChunks, streamJsonEvents, waitAgentIdle, waitForRun } from "./runs.ts";
+import { type HeartbeatRun, issueRuns, runLogChunks, streamJsonEvents, waitAgentIdle, waitForRun } from "./runs.ts";
 import { openRunPage } from "./run-page.ts";
 import { createSharedVolume, type SharedVolume } from "./shared-volume.ts";
 
@@ -71,7 +71,7 @@ async function assignIssue(agentId: string, title: string): Promise<string> {
 
 /** The issue's first run, once it has ended. */
 async function firstRunOf(agentId: string, issueId: string): Promise<HeartbeatRun> {
-  const [first] = await poll(`a run of issue ${issueId}`, async () => {
+  const [first] = await eventually(`a run of issue ${issueId}`, async () => {
     const runs = await issueRuns(server.api, companyId, agentId, issueId);
     return runs.length > 0 ? runs : undefined;
   }, 60_000);
@@ -157,7 +157,7 @@ describe("a real Paperclip server with the claude_k8s adapter", () => {
     expect(successRun.sessionIdAfter).toBe((events[0] as { session_id: string }).session_id);
 
     // The task session is stored a moment after the run turns terminal.
-    const sessions = await poll("the stored task session", async () => {
+    const sessions = await eventually("the stored task session", async () => {
       const stored = await server.api.get<Array<{ sessionDisplayId: string | null; taskKey: string }>>(`/agents/${successAgent.id}/task-sessions`);
       return stored.some((session) => session.sessionDisplayId === successRun.sessionIdAfter) ? stored : undefined;
     }, 30_000);
@@ -201,7 +201,7 @@ describe("a real Paperclip server with the claude_k8s adapter", () => {
     const agent = await createAgent("Slow Agent", neverAnswers);
     const issueId = await assignIssue(agent.id, "Think for a long time");
     // Running in its pod: claude has asked the model, which never answers.
-    const run = await poll("the run's pod to be talking to the model", async () => {
+    const run = await eventually("the run's pod to be talking to the model", async () => {
       const [first] = await issueRuns(server.api, companyId, agent.id, issueId);
       return first?.status === "running" && agent.model.requests.some((request) => request.answeredBy === "script") ? first : undefined;
     }, 120_000);

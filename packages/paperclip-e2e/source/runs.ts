@@ -1,4 +1,5 @@
 // Reading heartbeat runs back from Paperclip: waiting for them, and their stored logs.
+import { eventually } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import type { Json, PaperclipApi } from "./paperclip-api.ts";
 
 export interface HeartbeatRun extends Json {
@@ -19,21 +20,6 @@ export interface HeartbeatRun extends Json {
 const active = new Set(["queued", "running", "scheduled_retry"]);
 export const isTerminal = (run: HeartbeatRun) => !active.has(run.status);
 
-export async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ""}`);
-}
-
 export function agentRuns(api: PaperclipApi, companyId: string, agentId: string): Promise<HeartbeatRun[]> {
   return api.get<HeartbeatRun[]>(`/companies/${companyId}/heartbeat-runs?agentId=${agentId}`);
 }
@@ -45,7 +31,7 @@ export async function issueRuns(api: PaperclipApi, companyId: string, agentId: s
 }
 
 export function waitForRun(api: PaperclipApi, runId: string, until: (run: HeartbeatRun) => boolean, what: string, timeoutMs = 180_000): Promise<HeartbeatRun> {
-  return poll(`run ${runId} ${what}`, async () => {
+  return eventually(`run ${runId} ${what}`, async () => {
     const run = await api.get<HeartbeatRun>(`/heartbeat-runs/${runId}`);
     return until(run) ? run : undefined;
   }, timeoutMs);
@@ -53,10 +39,10 @@ export function waitForRun(api: PaperclipApi, runId: string, until: (run: Heartb
 
 /** Waits until the agent has no queued or running run (Paperclip starts follow-up runs by itself). */
 export function waitAgentIdle(api: PaperclipApi, companyId: string, agentId: string, timeoutMs = 180_000): Promise<HeartbeatRun[]> {
-  return poll(`agent ${agentId} to have no active run`, async () => {
+  return eventually(`agent ${agentId} to have no active run`, async () => {
     const runs = await agentRuns(api, companyId, agentId);
     return runs.every(isTerminal) ? runs : undefined;
-  }, timeoutMs, 500);
+  }, timeoutMs);
 }
 
 export interface LogChunk {
