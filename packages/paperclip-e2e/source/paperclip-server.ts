@@ -2,7 +2,7 @@
 // defaults (local_trusted on loopback, embedded Postgres), given its own ports, then run.
 // It dies with the test process (parent-death signal) and takes its Postgres with it.
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, chownSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "./free-port.ts";
@@ -19,6 +19,7 @@ export interface PaperclipServer {
   readonly instanceDir: string;
   /** Everything the server printed. */
   readonly logPath: string;
+  /** Stops the server and its Postgres, then removes `home`. */
   stop(): Promise<void>;
 }
 
@@ -89,7 +90,12 @@ export async function startPaperclip(options: StartOptions): Promise<PaperclipSe
     dataDir,
     instanceDir,
     logPath,
-    stop: () => server.kill(),
+    async stop() {
+      await server.kill();
+      // CLAUDE_K8S_PAPERCLIP_KEEP=1 keeps the data dir and logs for a post-mortem (~80 MB).
+      if (process.env.CLAUDE_K8S_PAPERCLIP_KEEP === "1") options.log(`kept ${home}`);
+      else rmSync(home, { recursive: true, force: true });
+    },
   };
 }
 
