@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { reduceText } from "./reduce-text.ts";
+import { unfoldSimilarLines } from "./test-utils/unfold-similar-lines.ts";
 import { utf8ByteLength } from "./utf8.ts";
 
 const isWellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
@@ -94,6 +95,31 @@ describe("reduceText, properties", () => {
           expect(utf8ByteLength(result.text)).toBeLessThanOrEqual(maxBytes);
         },
       ),
+    );
+  });
+
+  it("in an error storm, every error line can be rebuilt from the output (a folded family keeps its summary next to its first line)", () => {
+    // Storms of look-alike errors (only line/column numbers differ) fold into a first line and
+    // a summary; wherever head, tail and middle fall, the pair must stay together.
+    const messages = ["error TS2322: Type 'string' is not assignable to type 'number'.", "error TS2304: Cannot find name 'missing'.", "warning: unused variable 'x'"];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(messages.length - 1), fc.nat(999), fc.nat(99)), { minLength: 30, maxLength: 400 }),
+        fc.array(fc.nat(999), { maxLength: 400 }),
+        fc.integer({ min: 2500, max: 12000 }),
+        (storm, noise, maxBytes) => {
+          const errors = [...new Set(storm.map(([message, line, column]) => `src/app.ts:${line}:${column} - ${messages[message]}`))];
+          const lines = [...errors];
+          noise.forEach((n, k) => {
+            lines.splice((n * 7 + k) % (lines.length + 1), 0, `  ${n} | const value${n} = compute(${n});`);
+          });
+          const result = reduceText(lines.join("\n"), headAndTail(maxBytes));
+          const rebuilt = new Set(unfoldSimilarLines(result.text.split("\n")));
+          expect(errors.filter((line) => !rebuilt.has(line))).toEqual([]);
+          expect(utf8ByteLength(result.text)).toBeLessThanOrEqual(maxBytes);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 

@@ -1,6 +1,6 @@
 import { isImportantLine } from "./important-lines.ts";
 import { collapseRepeatedLines } from "./repeated-lines.ts";
-import { collapseSimilarImportantLines } from "./similar-lines.ts";
+import { collapseSimilarImportantLines, isFamilySummary } from "./similar-lines.ts";
 import { resolveCarriageReturns, stripAnsi } from "./terminal-text.ts";
 import { utf8ByteLength, utf8Prefix, utf8Suffix } from "./utf8.ts";
 
@@ -66,22 +66,36 @@ function unchangedOrNormalized(input: string, text: string, bytesBefore: number)
   return { text, changed: text !== input, bytesBefore, bytesAfter, cutLines: 0, keptImportantLines: 0, droppedImportantLines: 0 };
 }
 
-/** Picks error/warning lines within `budget`, alternating from both ends so the first and the last errors survive. */
-function pickImportant(lines: readonly string[], candidates: readonly number[], budget: number) {
+/**
+ * Error/warning lines to keep, as units: a folded family's summary ("N more ... like the one
+ * above") only means something right after its first line, so the two travel together.
+ */
+function importantUnits(lines: readonly string[], from: number, to: number): number[][] {
+  const units: number[][] = [];
+  for (let index = from; index < to; index += 1) {
+    if (!isImportantLine(lines[index]!) || isFamilySummary(lines[index]!)) continue;
+    units.push(index + 1 < to && isFamilySummary(lines[index + 1]!) ? [index, index + 1] : [index]);
+  }
+  return units;
+}
+
+const keptLine = (line: string) => (utf8ByteLength(line) > maxImportantLineBytes && !isFamilySummary(line) ? `${utf8Prefix(line, maxImportantLineBytes - 3)}...` : line);
+
+/** Picks units of error/warning lines within `budget`, alternating from both ends so the first and the last errors survive. */
+function pickImportant(lines: readonly string[], units: readonly number[][], budget: number) {
   const chosen = new Map<number, string>();
   let used = 0;
   let low = 0;
-  let high = candidates.length - 1;
+  let high = units.length - 1;
   let fromLow = true;
   while (low <= high) {
-    const index = fromLow ? candidates[low++]! : candidates[high--]!;
+    const unit = fromLow ? units[low++]! : units[high--]!;
     fromLow = !fromLow;
-    const line = lines[index]!;
-    const kept = utf8ByteLength(line) > maxImportantLineBytes ? `${utf8Prefix(line, maxImportantLineBytes - 3)}...` : line;
-    const cost = lineCost(kept);
+    const kept = unit.map((index) => keptLine(lines[index]!));
+    const cost = kept.reduce((sum, line) => sum + lineCost(line), 0);
     if (used + cost > budget) continue;
     used += cost;
-    chosen.set(index, kept);
+    unit.forEach((index, at) => chosen.set(index, kept[at]!));
   }
   return { chosen, used };
 }
@@ -94,6 +108,10 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
   const text = lines.join("\n");
   const total = lines.length;
   const totalBytes = utf8ByteLength(text);
+  // Folding alone may have brought it under the budget: nothing to cut, no marker.
+  if (totalBytes <= options.maxBytes) {
+    return finish(input, text, bytesBefore, options, { cutLines: 0, totalLines: total, cutBytes: 0, totalBytes, kept: 0, dropped: 0 });
+  }
   const costs = lines.map(lineCost);
   // Counts in the final markers never exceed these, so this draft bounds their size.
   const draft = { cutLines: total, totalLines: total, cutBytes: totalBytes, totalBytes, kept: total, dropped: total };
@@ -101,11 +119,10 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
   const available = options.maxBytes - reserve;
   if (available < 16) return hardCut(input, text, bytesBefore, options);
 
-  const candidates: number[] = [];
-  for (let index = 0; index < total; index += 1) if (isImportantLine(lines[index]!)) candidates.push(index);
+  const units = importantUnits(lines, 0, total);
   // Error lines come first (in an error storm they are the content), but head and tail keep
   // at least a quarter: the command's start and its summary line orient the reader.
-  const important = pickImportant(lines, candidates, Math.floor(available * 0.75));
+  const important = pickImportant(lines, units, Math.floor(available * 0.75));
 
   const rest = available - important.used;
   const headBudget = Math.floor(rest * 0.4);
@@ -116,6 +133,10 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
   let tailStart = total;
   let tailBytes = 0;
   while (tailStart > headEnd && tailBytes + costs[tailStart - 1]! <= tailBudget) tailBytes += costs[--tailStart]!;
+  // Never split a family from its summary at the head's end or the tail's start: the pair
+  // goes to the middle, where it is kept as a unit.
+  if (headEnd > 0 && headEnd < tailStart && isFamilySummary(lines[headEnd]!)) headBytes -= costs[--headEnd]!;
+  if (tailStart < total && tailStart > headEnd && isFamilySummary(lines[tailStart]!)) tailBytes -= costs[tailStart++]!;
 
   // One line bigger than a whole budget (minified JSON, a base64 blob): show its two ends.
   const headPartial = headEnd === 0 && headEnd < tailStart ? utf8Prefix(lines[0]!, headBudget - 1) : "";
@@ -123,7 +144,7 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
 
   const middle: string[] = [];
   let droppedImportant = 0;
-  for (const index of candidates) {
+  for (const index of units.flat()) {
     if (index < headEnd || index >= tailStart) continue;
     if ((index === 0 && headPartial) || (index === total - 1 && tailPartial)) continue;
     const kept = important.chosen.get(index);

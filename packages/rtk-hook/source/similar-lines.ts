@@ -6,6 +6,13 @@
 import { isImportantLine } from "./important-lines.ts";
 
 const numberPattern = /\d+/g;
+const summaryPrefix = "[rtk-hook: ";
+const summaryMark = " like the one above, ";
+
+/** True for the summary line collapseSimilarImportantLines puts after a family's first line. */
+export function isFamilySummary(line: string): boolean {
+  return line.startsWith(summaryPrefix) && line.includes(summaryMark);
+}
 
 const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
 
