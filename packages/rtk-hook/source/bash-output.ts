@@ -21,8 +21,9 @@ export function reduceBashOutput(response: unknown, options: ResolvedOptions): R
   const stdout = persistedPath !== undefined && options.fullOutput !== undefined ? options.fullOutput : response.stdout;
   const stderr = typeof response.stderr === "string" ? response.stderr : "";
 
-  // Characters <= UTF-8 bytes, so a byte budget under the inline limit keeps us inline.
-  let budget = Math.min(options.maxBytes, options.inlineLimit);
+  // Characters <= UTF-8 bytes, so a byte budget under the inline limit keeps us inline. A
+  // persisted output gets the smaller persisted budget: the model can Read the file.
+  let budget = Math.min(options.maxBytes, options.inlineLimit, persistedPath === undefined ? Number.POSITIVE_INFINITY : options.persistedMaxBytes);
   const note = persistedPath === undefined ? "" : persistedNote(persistedPath, response.persistedOutputSize);
   if (note) budget -= utf8ByteLength(note) + 1;
   const stdoutBytes = utf8ByteLength(stdout);

@@ -121,6 +121,13 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook install / uninstall / settin
     });
   });
 
+  it("passes both budgets on to the hook command it registers", () => {
+    const { code, stdout } = run(["settings-json", "--max-bytes", "20000", "--persisted-max-bytes", "4000", "--command", "claude-rtk-hook"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).hooks.PostToolUse[0].hooks[0].command).toBe("claude-rtk-hook --max-bytes 20000 --persisted-max-bytes 4000");
+    expect(run(["settings-json", "--persisted-max-bytes", "12"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--persisted-max-bytes must be an integer >= 1000, got "12"/) });
+  });
+
   it("explains usage errors with exit status 2", () => {
     expect(run(["instal"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "instal"/) });
     expect(run(["install", "--max-bytes", "x", "--command", "claude-rtk-hook"])).toMatchObject({ code: 2 });

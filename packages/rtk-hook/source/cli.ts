@@ -7,13 +7,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { hookAnswer, parseHookEvent, persistedOutputPath } from "./hook-event.ts";
-import { defaultMaxBytes, minimumBudget, resolveOptions } from "./options.ts";
+import { defaultMaxBytes, defaultPersistedMaxBytes, minimumBudget, resolveOptions } from "./options.ts";
 import { hookName, installHook, settingsDocument, shellQuote, uninstallHook } from "./settings.ts";
 
-const usage = `usage: ${hookName} [--max-bytes N]                 run as a Claude Code PostToolUse hook (event on stdin)
-       ${hookName} install [--settings FILE] [--max-bytes N] [--command CMD]
+const usage = `usage: ${hookName} [--max-bytes N] [--persisted-max-bytes N]   run as a Claude Code PostToolUse hook (event on stdin)
+       ${hookName} install [--settings FILE] [--max-bytes N] [--persisted-max-bytes N] [--command CMD]
        ${hookName} uninstall [--settings FILE]
-       ${hookName} settings-json [--max-bytes N] [--command CMD]
+       ${hookName} settings-json [--max-bytes N] [--persisted-max-bytes N] [--command CMD]
 
 Cuts large tool outputs (Bash, Read, MCP tools, ...) before the model sees them: head and
 tail kept, error and warning lines kept, ANSI codes and repeated lines removed, a marker
@@ -23,6 +23,10 @@ problem it prints nothing and explains on stderr.
   --max-bytes N      budget per tool result in UTF-8 bytes (default ${defaultMaxBytes}, min ${minimumBudget});
                      Bash results are also kept under Claude Code's own inline limit
                      (30000 characters, or BASH_MAX_OUTPUT_LENGTH) so the model sees them
+  --persisted-max-bytes N
+                     budget for Bash outputs Claude saved to a file because they passed that
+                     limit (default ${defaultPersistedMaxBytes}): head, tail, every error line and the file's
+                     path, which the model can Read; never more than --max-bytes
   --settings FILE    settings file to change (default: $CLAUDE_CONFIG_DIR/settings.json,
                      else ~/.claude/settings.json); every other setting and hook is kept
   --command CMD      hook command to register (for install it must contain "${hookName}",
@@ -47,13 +51,28 @@ function readStdin(): Promise<string> {
   });
 }
 
-function parseMaxBytes(value: string | undefined): number | undefined {
+type Budgets = { maxBytes: number | undefined; persistedMaxBytes: number | undefined };
+
+function parseBudget(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < minimumBudget) {
-    throw new UsageError(`--max-bytes must be an integer >= ${minimumBudget}, got ${JSON.stringify(value)}`);
+    throw new UsageError(`${flag} must be an integer >= ${minimumBudget}, got ${JSON.stringify(value)}`);
   }
   return number;
+}
+
+function parseBudgets(values: { "max-bytes"?: string | undefined; "persisted-max-bytes"?: string | undefined }): Budgets {
+  return { maxBytes: parseBudget("--max-bytes", values["max-bytes"]), persistedMaxBytes: parseBudget("--persisted-max-bytes", values["persisted-max-bytes"]) };
+}
+
+/** The hook command with the budgets the user chose (defaults are left to the hook). */
+function withBudgets(base: string, budgets: Budgets): string {
+  const flags = [
+    ...(budgets.maxBytes === undefined ? [] : [`--max-bytes ${budgets.maxBytes}`]),
+    ...(budgets.persistedMaxBytes === undefined ? [] : [`--persisted-max-bytes ${budgets.persistedMaxBytes}`]),
+  ];
+  return [base, ...flags].join(" ");
 }
 
 /** Claude Code's inline limit for Bash output, when the user raised or lowered it. */
@@ -63,12 +82,12 @@ function inlineLimitFromEnv(): number | undefined {
   return Math.max(Number(value), minimumBudget);
 }
 
-async function runHook(maxBytesFlag: string | undefined): Promise<void> {
+async function runHook(budgetFlags: Parameters<typeof parseBudgets>[0]): Promise<void> {
   // Whatever happens, Claude's tool call goes on: nothing on stdout, exit 0, reason on stderr.
   // A reader that went away (EPIPE) must not turn into a crash with a stack trace either.
   process.stdout.on("error", (error) => process.stderr.write(`${hookName}: could not write the answer: ${error.message}\n`));
   try {
-    const maxBytes = parseMaxBytes(maxBytesFlag);
+    const budgets = parseBudgets(budgetFlags);
     const event = parseHookEvent(await readStdin());
     if (!event) return;
     const path = persistedOutputPath(event);
@@ -80,7 +99,9 @@ async function runHook(maxBytesFlag: string | undefined): Promise<void> {
         process.stderr.write(`${hookName}: could not read the persisted output ${path} (${(error as Error).message}); cutting Claude's truncated copy instead\n`);
       }
     }
-    const options = resolveOptions({ maxBytes, inlineLimit: inlineLimitFromEnv(), fullOutput });
+    // The persisted budget never exceeds the main one: --max-bytes 5000 alone means 5000 everywhere.
+    const persistedMaxBytes = Math.min(budgets.persistedMaxBytes ?? defaultPersistedMaxBytes, budgets.maxBytes ?? defaultMaxBytes);
+    const options = resolveOptions({ maxBytes: budgets.maxBytes, persistedMaxBytes, inlineLimit: inlineLimitFromEnv(), fullOutput });
     const { stdout } = hookAnswer(event, options);
     if (stdout) process.stdout.write(stdout);
   } catch (error) {
@@ -137,7 +158,7 @@ function ownBuiltFile(): string | undefined {
 
 const installedCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.mjs`);
 
-function install(settingsFile: string, maxBytes: number | undefined, command: string | undefined): void {
+function install(settingsFile: string, budgets: Budgets, command: string | undefined): void {
   let base = command;
   if (base === undefined) {
     const self = ownBuiltFile();
@@ -148,7 +169,7 @@ function install(settingsFile: string, maxBytes: number | undefined, command: st
     if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
     base = `node ${shellQuote(copy)}`;
   }
-  const full = maxBytes === undefined ? base : `${base} --max-bytes ${maxBytes}`;
+  const full = withBudgets(base, budgets);
   const next = installHook(readSettings(settingsFile), full);
   writeAtomically(settingsFile, `${JSON.stringify(next, null, 2)}\n`);
   process.stderr.write(`${hookName}: installed in ${settingsFile} (PostToolUse, every tool): ${full}\n`);
@@ -169,6 +190,7 @@ async function main(): Promise<number> {
       allowPositionals: true,
       options: {
         "max-bytes": { type: "string" },
+        "persisted-max-bytes": { type: "string" },
         settings: { type: "string" },
         command: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -193,23 +215,23 @@ async function main(): Promise<number> {
       process.stderr.write(`${hookName}: expects a Claude Code hook event on stdin.\n\n${usage}\n`);
       return 0;
     }
-    await runHook(values["max-bytes"]);
+    await runHook(values);
     return 0;
   }
   try {
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-    const maxBytes = parseMaxBytes(values["max-bytes"]);
+    const budgets = parseBudgets(values);
     const settingsFile = resolve(values.settings ?? defaultSettingsFile());
     switch (command) {
       case "install":
-        install(settingsFile, maxBytes, values.command);
+        install(settingsFile, budgets, values.command);
         return 0;
       case "uninstall":
         uninstall(settingsFile);
         return 0;
       case "settings-json": {
         const base = values.command ?? hookName;
-        const full = maxBytes === undefined ? base : `${base} --max-bytes ${maxBytes}`;
+        const full = withBudgets(base, budgets);
         process.stdout.write(`${JSON.stringify(settingsDocument(full))}\n`);
         return 0;
       }

@@ -8,6 +8,13 @@ export type ReduceOptions = {
    */
   inlineLimit?: number;
   /**
+   * Budget for Bash outputs Claude Code persisted (over its inline limit; `persistedOutputPath`
+   * in the response). Claude itself would show a 2 KB preview and the file's path; the model
+   * can Read the file, so a small head and tail plus every error line is enough, and an
+   * inlined 30 KB would cost more than no hook at all. Default 8000; never above maxBytes.
+   */
+  persistedMaxBytes?: number;
+  /**
    * The full output when Claude Code persisted it (`persistedOutputPath`): its tool_response
    * then holds only the first 30000 characters. The hook bin reads the file; the pure core
    * does no I/O. Without it the reduction works on the truncated copy.
@@ -15,10 +22,11 @@ export type ReduceOptions = {
   fullOutput?: string;
 };
 
-export type ResolvedOptions = { maxBytes: number; inlineLimit: number; fullOutput: string | undefined };
+export type ResolvedOptions = { maxBytes: number; inlineLimit: number; persistedMaxBytes: number; fullOutput: string | undefined };
 
 export const defaultMaxBytes = 50_000;
 export const defaultInlineLimit = 30_000;
+export const defaultPersistedMaxBytes = 8_000;
 /** Below this a cut leaves no room for a useful head, tail and marker. */
 export const minimumBudget = 1_000;
 
@@ -37,6 +45,7 @@ export function resolveOptions(options: ReduceOptions = {}): ResolvedOptions {
   return {
     maxBytes: checkBudget("maxBytes", options.maxBytes, defaultMaxBytes),
     inlineLimit: checkBudget("inlineLimit", options.inlineLimit, defaultInlineLimit),
+    persistedMaxBytes: checkBudget("persistedMaxBytes", options.persistedMaxBytes, defaultPersistedMaxBytes),
     fullOutput: options.fullOutput,
   };
 }

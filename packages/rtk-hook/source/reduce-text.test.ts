@@ -123,6 +123,18 @@ describe("reduceText, properties", () => {
     );
   });
 
+  it("keeps a storm's first family whole when the head has room for its first line only", () => {
+    // tsc --pretty: each error line is followed by a code frame, and the storm starts at line 1.
+    const frame = (n: number) => [`${n} export const user${n}: User = { id: "${n}", name: ${n}, mail: "x" };`, "                                   ~~~~", ""];
+    const lines = Array.from({ length: 120 }, (_, n) => [`broken.ts:${n + 3}:30 - error TS2322: Type 'string' is not assignable to type 'number'.`, ...frame(n)]).flat();
+    lines.push("Found 120 errors in the same file, starting at: broken.ts:3");
+    for (const maxBytes of [2500, 4000, 5000, 8000]) {
+      const result = reduceText(lines.join("\n"), headAndTail(maxBytes, { persistedOutputPath: "/home/agent/.claude/projects/x/tool-results/toolu_01.txt" }));
+      const rebuilt = new Set(unfoldSimilarLines(result.text.split("\n")));
+      expect(lines.filter((line) => line.includes("error TS") && !rebuilt.has(line)), String(maxBytes)).toEqual([]);
+    }
+  });
+
   it("head mode keeps a true prefix of the lines and says where to continue", () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 80 }), { minLength: 50, maxLength: 600 }), fc.integer({ min: 1, max: 500 }), (lines, startLine) => {

@@ -95,7 +95,9 @@ function pickImportant(lines: readonly string[], units: readonly number[][], bud
     const cost = kept.reduce((sum, line) => sum + lineCost(line), 0);
     if (used + cost > budget) continue;
     used += cost;
-    unit.forEach((index, at) => chosen.set(index, kept[at]!));
+    unit.forEach((index, at) => {
+      chosen.set(index, kept[at]!);
+    });
   }
   return { chosen, used };
 }
@@ -139,8 +141,8 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
   if (tailStart < total && tailStart > headEnd && isFamilySummary(lines[tailStart]!)) tailBytes -= costs[tailStart++]!;
 
   // One line bigger than a whole budget (minified JSON, a base64 blob): show its two ends.
-  const headPartial = headEnd === 0 && headEnd < tailStart ? utf8Prefix(lines[0]!, headBudget - 1) : "";
-  const tailPartial = tailStart === total && tailStart > headEnd ? utf8Suffix(lines[total - 1]!, tailBudget - 1) : "";
+  const headPartial = headEnd === 0 && headEnd < tailStart && costs[0]! > headBudget ? utf8Prefix(lines[0]!, headBudget - 1) : "";
+  const tailPartial = tailStart === total && tailStart > headEnd && costs[total - 1]! > tailBudget ? utf8Suffix(lines[total - 1]!, tailBudget - 1) : "";
 
   const middle: string[] = [];
   let droppedImportant = 0;

@@ -47,6 +47,28 @@ describe("reduceToolOutput: Bash", () => {
     expect((output.stdout as string).endsWith("FAILED: 3 tests\nthe very last line")).toBe(true);
   });
 
+  it("gives a persisted output the small persisted budget, with every error line and the file named", () => {
+    const response = hookFixture("bash-persisted").tool_response as Record<string, unknown>;
+    const errors = ["error: cannot resolve module 'left-pad'", "FAIL src/app.test.ts", "warning: 3 deprecated packages"];
+    const lines = bigLog(4000).split("\n");
+    errors.forEach((error, k) => {
+      lines.splice(1000 + k * 1000, 0, error);
+    });
+    const full = lines.join("\n");
+    for (const persistedMaxBytes of [undefined, 3000]) {
+      const result = reduced(reduceToolOutput("Bash", response, { fullOutput: full, ...(persistedMaxBytes === undefined ? {} : { persistedMaxBytes }) }));
+      const stdout = (result.output as { stdout: string }).stdout;
+      expect(utf8ByteLength(stdout)).toBeLessThanOrEqual(persistedMaxBytes ?? 8000);
+      for (const error of errors) expect(stdout.split("\n")).toContain(error);
+      expect(stdout).toContain(`Full output: ${response.persistedOutputPath}`);
+    }
+  });
+
+  it("leaves the persisted budget out of outputs Claude shows inline", () => {
+    const stdout = bigLog(300); // ~20 KB: under the 30000-character inline limit and the 50000 budget
+    expect(reduceToolOutput("Bash", { stdout, stderr: "" }, { persistedMaxBytes: 1000 })).toEqual({ status: "unchanged" });
+  });
+
   it("still points at the persisted file when it could not be read", () => {
     const response = hookFixture("bash-persisted").tool_response as Record<string, unknown>;
     const output = reduced(reduceToolOutput("Bash", response)).output as { stdout: string };
