@@ -15,8 +15,6 @@ export interface PaperclipServer {
   readonly home: string;
   /** `--data-dir`: everything the server keeps (instances, workspaces); the shared volume. */
   readonly dataDir: string;
-  /** The default instance's directory inside `home`. */
-  readonly instanceDir: string;
   /** Everything the server printed. */
   readonly logPath: string;
   /** Stops the server and its Postgres, then removes `home`. */
@@ -27,10 +25,6 @@ export interface StartOptions {
   /** The `paperclipai` bin (paperclip-install.ts). */
   bin: string;
   log: (line: string) => void;
-  /** Extra environment for the server (and so for the adapter it loads). */
-  env?: Record<string, string>;
-  /** Hostnames besides loopback the server answers to (its private-hostname guard refuses others). */
-  allowedHostnames?: string[];
 }
 
 export async function startPaperclip(options: StartOptions): Promise<PaperclipServer> {
@@ -47,7 +41,6 @@ export async function startPaperclip(options: StartOptions): Promise<PaperclipSe
     PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
     LANG: "C.UTF-8",
     NO_COLOR: "1",
-    ...options.env,
   };
 
   // `onboard --yes` writes the config, the .env with the JWT secret and the secrets key, then
@@ -63,7 +56,6 @@ export async function startPaperclip(options: StartOptions): Promise<PaperclipSe
   config.server.port = port;
   config.database.embeddedPostgresPort = await freePort();
   config.database.backup = { ...config.database.backup, enabled: false };
-  config.server.allowedHostnames = options.allowedHostnames ?? [];
   // Nothing may call out of this machine.
   config.telemetry = { enabled: false };
   config.updates = { checkEnabled: false };
@@ -88,7 +80,6 @@ export async function startPaperclip(options: StartOptions): Promise<PaperclipSe
     api,
     home,
     dataDir,
-    instanceDir,
     logPath,
     async stop() {
       await server.kill();

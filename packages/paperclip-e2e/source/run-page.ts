@@ -39,8 +39,17 @@ export async function openRunPage(url: string): Promise<RunPage> {
   const consoleLines: string[] = [];
   page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
   page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`));
-  await page.addInitScript(parserWorkerShim);
-  await page.goto(url, { waitUntil: "networkidle" });
+  const close = async () => {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  try {
+    await page.addInitScript(parserWorkerShim);
+    await page.goto(url, { waitUntil: "networkidle" });
+  } catch (error) {
+    await close();
+    throw error;
+  }
 
   return {
     page,
@@ -66,9 +75,6 @@ export async function openRunPage(url: string): Promise<RunPage> {
       writeFileSync(path.join(artifactsDir, `${name}.console.txt`), `${consoleLines.join("\n")}\n`);
       return screenshot;
     },
-    async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
