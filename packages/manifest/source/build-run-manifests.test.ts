@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildRunManifests } from "./build-run-manifests.ts";
 import { ManifestErrorCode } from "./errors.ts";
 import { RUN_FILES_DIR, SKILLS_DIR } from "./run-files.ts";
-import { AUTH_TOKEN, buildInput, configFrom, runContext, selfPod } from "./test-utils/fixtures.ts";
+import { AGENT_ID, AUTH_TOKEN, buildInput, configFrom, runContext, selfPod } from "./test-utils/fixtures.ts";
 import { container, decodeSecret, envOf, resolvedEnv } from "./test-utils/inspect.ts";
 
 function codeOf(run: () => unknown): string | undefined {
@@ -140,17 +140,19 @@ describe("buildRunManifests: the prompt and credentials", () => {
     expect(env.has("DATABASE_URL")).toBe(false);
     expect(env.has("PAPERCLIP_AGENT_JWT_SECRET")).toBe(false);
     expect(env.has("NODE_ENV")).toBe(false);
-    expect(env.get("AWS_SECRET_ACCESS_KEY")).toEqual({
-      name: "AWS_SECRET_ACCESS_KEY",
-      valueFrom: { secretKeyRef: { name: "aws", key: "secret" } },
+    // The server's own cloud credentials (its storage) are not the model's: not inherited.
+    expect(env.has("AWS_SECRET_ACCESS_KEY")).toBe(false);
+    expect(env.get("CLAUDE_CODE_OAUTH_TOKEN")).toEqual({
+      name: "CLAUDE_CODE_OAUTH_TOKEN",
+      valueFrom: { secretKeyRef: { name: "claude", key: "token" } },
     });
     expect(env.get("PAPERCLIP_API_URL")).toEqual({ name: "PAPERCLIP_API_URL", value: "http://paperclip.paperclip.svc:3100" });
   });
 
   it("skips inherited Secret references when the Job runs in another namespace", () => {
     const manifests = buildRunManifests(buildInput({}, { namespace: "agents" }));
-    expect(envOf(manifests).has("AWS_SECRET_ACCESS_KEY")).toBe(false);
-    expect(manifests.warnings.join("\n")).toMatch(/AWS_SECRET_ACCESS_KEY was skipped/);
+    expect(envOf(manifests).has("CLAUDE_CODE_OAUTH_TOKEN")).toBe(false);
+    expect(manifests.warnings.join("\n")).toMatch(/CLAUDE_CODE_OAUTH_TOKEN was skipped/);
   });
 
   it("lets config.env win, drops host-only keys, and protects the run's identity", () => {
@@ -185,7 +187,7 @@ describe("buildRunManifests: the prompt and credentials", () => {
     });
     const env = resolvedEnv(buildRunManifests(buildInput({ run })));
     expect(env).toMatchObject({
-      HOME: "/paperclip",
+      HOME: `/paperclip/.claude-k8s/homes/${AGENT_ID}`,
       PAPERCLIP_AGENT_ID: "4f9c2d1e-7a3b-4c5d-9e8f-0a1b2c3d4e5f",
       PAPERCLIP_COMPANY_ID: "c0ffee00-1111-2222-3333-444455556666",
       PAPERCLIP_TASK_ID: "task-7",
@@ -300,10 +302,10 @@ describe("buildRunManifests: claude's arguments", () => {
 
 describe("buildRunManifests: paths from the server", () => {
   it("translates the workspace cwd from the server's mount to the pod's", () => {
-    const run = runContext({ context: { paperclipWorkspace: { cwd: "/srv/paperclip/instances/default/workspaces/ceo" } } });
+    const run = runContext({ context: { paperclipWorkspace: { cwd: `/srv/paperclip/instances/default/workspaces/${AGENT_ID}` } } });
     const pod = selfPod({ dataMountPath: "/srv/paperclip" });
     const manifests = buildRunManifests(buildInput({ run, selfPod: pod }));
-    expect(manifests.workingDir).toBe("/paperclip/instances/default/workspaces/ceo");
+    expect(manifests.workingDir).toBe(`/paperclip/instances/default/workspaces/${AGENT_ID}`);
     expect(container(manifests).workingDir).toBe(manifests.workingDir);
     expect(resolvedEnv(manifests).PAPERCLIP_WORKSPACE_CWD).toBe(manifests.workingDir);
   });
@@ -314,10 +316,54 @@ describe("buildRunManifests: paths from the server", () => {
     expect(() => buildRunManifests(buildInput({ run }))).toThrow(/lies outside the shared volume, which the server mounts at \/paperclip/);
   });
 
-  it("falls back to config.cwd, then to the volume root", () => {
+  it("falls back to config.cwd, then to the agent's own HOME", () => {
     const noWorkspace = runContext({ context: {} });
     expect(buildRunManifests(buildInput({ run: noWorkspace }, { cwd: "/paperclip/projects/x" })).workingDir).toBe("/paperclip/projects/x");
-    expect(buildRunManifests(buildInput({ run: noWorkspace })).workingDir).toBe("/paperclip");
+    expect(buildRunManifests(buildInput({ run: noWorkspace })).workingDir).toBe(`/paperclip/.claude-k8s/homes/${AGENT_ID}`);
+  });
+
+  it("mounts only the run's workspace and the agent's own HOME from the shared volume, never its root", () => {
+    const manifests = buildRunManifests(buildInput());
+    const dataMounts = container(manifests).volumeMounts.filter((mount) => mount.name === "data");
+    expect(dataMounts).toEqual([
+      { name: "data", mountPath: `/paperclip/.claude-k8s/homes/${AGENT_ID}`, subPath: `.claude-k8s/homes/${AGENT_ID}` },
+      { name: "data", mountPath: `/paperclip/instances/default/workspaces/${AGENT_ID}`, subPath: `instances/default/workspaces/${AGENT_ID}` },
+    ]);
+    expect(resolvedEnv(manifests).HOME).toBe(`/paperclip/.claude-k8s/homes/${AGENT_ID}`);
+  });
+
+  it.each([
+    ["the volume's root", "/paperclip", /the volume's root/],
+    ["an instance directory", "/paperclip/instances/default", /instance directory/],
+    ["the instance secrets", "/paperclip/instances/default/secrets", /instance secrets/],
+    ["the embedded database", "/paperclip/instances/default/db", /instance db/],
+    ["another agent's workspace", "/paperclip/instances/default/workspaces/someone-else", /another agent's workspace/],
+    ["every agent's workspace", "/paperclip/instances/default/workspaces", /every agent's workspace/],
+    ["another company's projects", "/paperclip/instances/default/projects/other-co/p1/repo", /another company's projects/],
+    ["every agent's HOME", "/paperclip/.claude-k8s/homes", /every agent's HOME/],
+    ["another agent's HOME", "/paperclip/.claude-k8s/homes/someone-else/work", /another agent's HOME/],
+  ])("refuses a workspace that would expose %s, naming the path and the fix", (_, cwd, why) => {
+    const run = runContext({ context: { paperclipWorkspace: { cwd } } });
+    expect(codeOf(() => buildRunManifests(buildInput({ run })))).toBe(ManifestErrorCode.mountForbidden);
+    expect(() => buildRunManifests(buildInput({ run }))).toThrow(why);
+    expect(() => buildRunManifests(buildInput({ run }))).toThrow(cwd);
+    // config.cwd (which agent config sets) is held to the same rule.
+    expect(codeOf(() => buildRunManifests(buildInput({ run: runContext({ context: {} }) }, { cwd })))).toBe(ManifestErrorCode.mountForbidden);
+  });
+
+  it("accepts the company's own project workspace and a workspace inside the agent's HOME (mounted once)", () => {
+    const project = runContext({ context: { paperclipWorkspace: { cwd: "/paperclip/instances/default/projects/c0ffee00-1111-2222-3333-444455556666/p1/repo" } } });
+    expect(buildRunManifests(buildInput({ run: project })).workingDir).toBe("/paperclip/instances/default/projects/c0ffee00-1111-2222-3333-444455556666/p1/repo");
+    const inHome = runContext({ context: { paperclipWorkspace: { cwd: `/paperclip/.claude-k8s/homes/${AGENT_ID}/work` } } });
+    const manifests = buildRunManifests(buildInput({ run: inHome }));
+    expect(container(manifests).volumeMounts.filter((mount) => mount.name === "data")).toHaveLength(1);
+    expect(manifests.workingDir).toBe(`/paperclip/.claude-k8s/homes/${AGENT_ID}/work`);
+  });
+
+  it("refuses a skill whose source would expose the server's secrets", () => {
+    expect(codeOf(() => buildRunManifests(buildInput({ skills: [{ runtimeName: "x", sourcePath: "/paperclip/instances/default/secrets" }] })))).toBe(
+      ManifestErrorCode.mountForbidden,
+    );
   });
 
   it("mounts skills read-only from the shared volume and adds their directory", () => {

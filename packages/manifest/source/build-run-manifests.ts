@@ -7,7 +7,8 @@ import { buildJob, type JobManifest } from "./job.ts";
 import { runAnnotations, runLabels } from "./labels.ts";
 import { CONTAINER_NAME, type RunNames, runNamesFor } from "./names.ts";
 import { optionalField } from "./optional-field.ts";
-import { pathTranslator } from "./paths.ts";
+import { joinPath, pathTranslator } from "./paths.ts";
+import { agentHomeRelative } from "./policy/mount-exposure.ts";
 import { resolvePlacement } from "./placement.ts";
 import type { AssembledPrompt } from "./prompt.ts";
 import {
@@ -44,6 +45,8 @@ export interface BuildRunInput {
   rtkHook?: RtkHookProgram;
   /** PAPERCLIP_API_URL as the pod must reach it (inherited env and config.env can override). */
   paperclipApiUrl?: string;
+  /** Names or `PREFIX_*` the operator lets every agent pod inherit (CLAUDE_K8S_INHERIT_ENV). */
+  operatorInheritEnv?: readonly string[];
 }
 
 export interface RunManifests {
@@ -90,7 +93,13 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
   const paths = pathTranslator(placement.roots, warnings);
   const workspace = recordField(run.context, "paperclipWorkspace");
   const cwdSource = stringField(workspace, "cwd") ?? config.cwd;
-  const workingDir = cwdSource === undefined ? config.workspaceMountPath : paths.strict("workspace cwd", cwdSource).podPath;
+  const cwd = cwdSource === undefined ? undefined : paths.strict("workspace cwd", cwdSource);
+  // On a shared volume the agent gets a HOME of its own there (sessions resume, no agent
+  // reads another's); without one, the emptyDir at workspaceMountPath is HOME and workspace.
+  const { roots } = placement;
+  const homeRelative = roots === undefined ? undefined : agentHomeRelative(run.agent.id);
+  const home = roots === undefined || homeRelative === undefined ? config.workspaceMountPath : joinPath(roots.pod, homeRelative);
+  const workingDir = cwd?.podPath ?? home;
 
   const files = planRunFiles({
     config,
@@ -112,15 +121,16 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
 
   const layered = layerEnv({
     config,
-    defaults: new Map([["HOME", config.workspaceMountPath]]),
+    defaults: new Map([["HOME", home]]),
     runEnv: runContextEnv({
       run,
-      workspaceCwd: cwdSource === undefined ? undefined : workingDir,
+      workspaceCwd: cwd?.podPath,
       worktreePath: paths.lenient("PAPERCLIP_WORKSPACE_WORKTREE_PATH", stringField(workspace, "worktreePath")),
       agentHome: paths.lenient("AGENT_HOME", stringField(workspace, "agentHome") ?? stringField(run.context, "agentHome")),
       paperclipApiUrl: input.paperclipApiUrl,
     }),
     inherited: selfPod.env ?? [],
+    ...optionalField("operatorInheritEnv", input.operatorInheritEnv),
     authToken: run.authToken ?? undefined,
     secretName: names.secret,
     crossNamespace: placement.crossNamespace,
@@ -142,6 +152,11 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     claim: placement.claim,
     roots: placement.roots,
     workspaceMountPath: config.workspaceMountPath,
+    ownDirectories: [
+      ...(homeRelative === undefined ? [] : [{ what: "the agent's HOME", relative: homeRelative }]),
+      ...(cwd === undefined ? [] : [{ what: "workspace cwd", relative: cwd.relative }]),
+    ],
+    owner: { agentId: run.agent.id, companyId: run.agent.companyId },
     skills,
     inheritedSecretVolumes: (selfPod.secretVolumes ?? []).filter((volume) =>
       config.inheritSecretVolumes.includes(volume.secretName),

@@ -6,6 +6,10 @@
 export const ManifestErrorCode = {
   /** The adapter config is wrong (type, range, format, or a combination that cannot run). */
   configInvalid: "k8s_config_invalid",
+  /** Agent config sets a key the operator's policy keeps for the operator (where or as whom a pod runs, what the server reads). */
+  configForbidden: "k8s_config_forbidden",
+  /** A volume mount would show the pod something that is not its own (the volume's root, Paperclip's instance secrets, another agent's HOME). */
+  mountForbidden: "k8s_mount_forbidden",
   /** The run context handed over by Paperclip or the runtime cannot produce a Job (e.g. no agent id). */
   runContextInvalid: "k8s_run_context_invalid",
   /** A path Paperclip handed over lies outside the volume shared between server and pod. */
@@ -59,16 +63,21 @@ export function configError(issues: readonly ConfigIssue[]): ManifestError {
   );
 }
 
-/** Renders an arbitrary input value for an error message: its type and a clipped preview. */
-export function describeValue(value: unknown): string {
+/**
+ * Renders an input value for an error message: its type and, for values that may be shown, a
+ * clipped preview. Strings are echoed only when `echo` is set: a config value may be a token
+ * (an `env` given as a JSON string, an MCP header), and error messages reach run logs.
+ */
+export function describeValue(value: unknown, echo = false): string {
   if (value === null) return "null";
   if (value === undefined) return "nothing";
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === "string") {
+    if (!echo) return value.trim() === "" ? "an empty string" : `a string of ${value.length} characters`;
     const clipped = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return `the string ${JSON.stringify(clipped)}`;
   }
   if (typeof value === "object") return "an object";
-  if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean") return echo ? `${typeof value} ${String(value)}` : `a ${typeof value}`;
   return typeof value;
 }

@@ -19,14 +19,17 @@ export { buildContainerCommand, type ContainerCommand } from "./container-comman
 export { envSecretKey, type LayeredEnv, layerEnv, type PodEnvVar } from "./env/env-layering.ts";
 export { MAX_ENV_STRING_BYTES } from "./env/env-size.ts";
 export {
-  INHERIT_ALLOW_EXACT,
-  INHERIT_ALLOW_PREFIXES,
-  INHERIT_DENY,
+  BEDROCK_ENV_NAMES,
+  INHERIT_DENY_PATTERNS,
+  type InheritanceRules,
+  isDeniedEnvName,
   isHostOnlyEnvName,
   isInheritableEnvName,
+  MODEL_ENV_NAMES,
+  VERTEX_ENV_NAMES,
 } from "./env/inheritance.ts";
 export { escapeKubeletExpansion } from "./env/kubelet-escape.ts";
-export { isSensitiveEnv, isSensitiveEnvName } from "./env/sensitive.ts";
+export { isPublicEnv, isSensitiveEnv, isSensitiveEnvName, PUBLIC_ENV_NAMES } from "./env/sensitive.ts";
 export { type ConfigIssue, formatIssue, ManifestError, ManifestErrorCode } from "./errors.ts";
 export type { ContainerSpec, JobManifest, PodSpec, Volume, VolumeMount } from "./job.ts";
 export {
@@ -38,6 +41,18 @@ export {
   type RunIdentity,
   runLabels,
 } from "./labels.ts";
+export { enforceAgentPolicy, findPolicyViolations, type PolicyFacts, type PolicyViolation, policyError } from "./policy/check-agent-config.ts";
+export { AGENT_HOMES_DIR, agentHomeRelative, checkMount, type MountOwner, mountExposure } from "./policy/mount-exposure.ts";
+export {
+  defaultAgentPolicy,
+  GOVERNED_KEYS,
+  type GovernedKey,
+  type OperatorPolicy,
+  operatorConfigPolicy,
+  POLICY_VARIABLES,
+  parseOperatorPolicy,
+} from "./policy/operator-policy.ts";
+export { matchesPattern, parsePatternList } from "./policy/patterns.ts";
 export { jobNameFor, type RunNames, runNamesFor, toLabelValue } from "./names.ts";
 export { normalizeAbsolutePath, type TranslatedPath, translateServerPath, type VolumeRoots } from "./paths.ts";
 export {

@@ -1,6 +1,7 @@
 import { ManifestError, ManifestErrorCode } from "./errors.ts";
 import type { Volume, VolumeMount } from "./job.ts";
-import { normalizeAbsolutePath, pathsOverlap, translateServerPath, type VolumeRoots } from "./paths.ts";
+import { joinPath, normalizeAbsolutePath, pathsOverlap, translateServerPath, type VolumeRoots } from "./paths.ts";
+import { checkMount, type MountOwner } from "./policy/mount-exposure.ts";
 import type { InheritedSecretVolume, RunSkill } from "./run-context.ts";
 import { RUN_FILES_DIR, SKILLS_DIR, skillFileKey } from "./run-files.ts";
 
@@ -20,6 +21,13 @@ export interface VolumePlanInput {
   claim: string | undefined;
   roots: VolumeRoots | undefined;
   workspaceMountPath: string;
+  /**
+   * With a claim: the directories of the volume this run may see, relative to its root (the
+   * agent's HOME, and its workspace when it has one). Each is mounted by subPath at its
+   * translated pod path; the volume's root never is.
+   */
+  ownDirectories: readonly { what: string; relative: string }[];
+  owner: MountOwner;
   skills: readonly RunSkill[];
   inheritedSecretVolumes: readonly InheritedSecretVolume[];
   crossNamespace: boolean;
@@ -34,6 +42,16 @@ function checkedSkillFilePath(skill: string, path: string): string {
     throw new ManifestError(ManifestErrorCode.runContextInvalid, `file ${JSON.stringify(path)} of skill ${skill} must be a relative path inside the skill (no "..", no leading "/")`);
   }
   return path;
+}
+
+/** A directory inside another one (or the same one twice) is already visible through it: mount the outer one once. */
+function withoutNested<T extends { relative: string }>(directories: readonly T[]): T[] {
+  const inside = (path: string, parent: string) => path.startsWith(`${parent}/`);
+  return directories.filter(
+    (directory, index) =>
+      !directories.some((other) => inside(directory.relative, other.relative)) &&
+      directories.findIndex((other) => other.relative === directory.relative) === index,
+  );
 }
 
 export function planVolumes(input: VolumePlanInput): VolumePlan {
@@ -52,10 +70,15 @@ export function planVolumes(input: VolumePlanInput): VolumePlan {
       ? { name: DATA_VOLUME, emptyDir: {} }
       : { name: DATA_VOLUME, persistentVolumeClaim: { claimName: input.claim } },
   ];
-  const mounts: VolumeMount[] = [
-    { name: RUN_VOLUME, mountPath: RUN_FILES_DIR, readOnly: true },
-    { name: DATA_VOLUME, mountPath: input.workspaceMountPath },
-  ];
+  const mounts: VolumeMount[] = [{ name: RUN_VOLUME, mountPath: RUN_FILES_DIR, readOnly: true }];
+  if (input.claim === undefined || input.roots === undefined) {
+    mounts.push({ name: DATA_VOLUME, mountPath: input.workspaceMountPath });
+  } else {
+    for (const directory of withoutNested(input.ownDirectories)) {
+      checkMount(directory.what, joinPath(input.roots.server, directory.relative), directory.relative, input.owner, true);
+      mounts.push({ name: DATA_VOLUME, mountPath: joinPath(input.roots.pod, directory.relative), subPath: directory.relative });
+    }
+  }
   if (input.claim === undefined) {
     warnings.push(
       `no shared volume: ${input.workspaceMountPath} is an emptyDir, so sessions and workspace changes end with the pod (set workspaceVolumeClaim)`,
@@ -90,6 +113,7 @@ export function planVolumes(input: VolumePlanInput): VolumePlan {
       throw new ManifestError(ManifestErrorCode.runContextInvalid, `skill ${skill.runtimeName} has neither a sourcePath on the shared volume nor files to ship`);
     }
     const { relative } = translateServerPath(`skill ${skill.runtimeName}`, skill.sourcePath, input.roots);
+    checkMount(`skill ${skill.runtimeName}`, skill.sourcePath, relative, input.owner, false);
     mounts.push({
       name: DATA_VOLUME,
       mountPath,

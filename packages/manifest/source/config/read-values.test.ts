@@ -17,8 +17,25 @@ describe("config value readers", () => {
     const issues = new IssueList();
     readStringMap("pool=agents\nnot a pair", "nodeSelector", issues, '{"pool": "agents"}');
     expect(issues.issues).toEqual([
-      { path: "nodeSelector (line 2)", expected: "a key=value line", received: 'the string "not a pair"', example: '{"pool": "agents"}' },
+      { path: "nodeSelector (line 2)", expected: "a key=value line", received: "a string of 10 characters", example: '{"pool": "agents"}' },
     ]);
+  });
+
+  it("quote a value only for keys that are never secret", () => {
+    const issues = new IssueList();
+    issues.add("env", "an object of environment variables", '{"GITHUB_TOKEN": "ghp_secretvalue"}');
+    issues.add("mcpServers.github", "an MCP server spec object", "Bearer ghp_secretvalue");
+    issues.add("extraArgs[0]", "a string", 42);
+    issues.add("imagePullPolicy", "one of Always, IfNotPresent, Never", "Sometimes");
+    issues.add("timeoutSec", "a whole number >= 0", -3);
+    expect(issues.issues.map((issue) => issue.received)).toEqual([
+      "a string of 35 characters",
+      "a string of 22 characters",
+      "a number",
+      'the string "Sometimes"',
+      "number -3",
+    ]);
+    expect(JSON.stringify(issues.issues)).not.toContain("ghp_secretvalue");
   });
 
   it("take integers from numbers and numeric strings only", () => {

@@ -10,13 +10,50 @@ export class IssueList {
   readonly warnings: string[] = [];
 
   add(path: string, expected: string, value: unknown, example?: string): undefined {
-    this.issues.push({ path, expected, received: describeValue(value), ...(example === undefined ? {} : { example }) });
+    this.issues.push({ path, expected, received: describeValue(value, isEchoSafePath(path)), ...(example === undefined ? {} : { example }) });
     return undefined;
   }
 
   warn(message: string): void {
     this.warnings.push(message);
   }
+}
+
+/**
+ * Keys whose values are never secret, so an error may quote them. Everything else (`env`,
+ * `mcpServers`, `extraArgs`, templates, labels, paths...) is described by type and length only.
+ */
+const ECHO_SAFE_KEYS: ReadonlySet<string> = new Set([
+  "model",
+  "effort",
+  "maxTurnsPerRun",
+  "dangerouslySkipPermissions",
+  "enableRtk",
+  "rtkMaxOutputBytes",
+  "namespace",
+  "image",
+  "imagePullPolicy",
+  "serviceAccountName",
+  "automountServiceAccountToken",
+  "resources",
+  "priorityClassName",
+  "runAsUser",
+  "runAsGroup",
+  "fsGroup",
+  "workspaceVolumeClaim",
+  "workspaceMountPath",
+  "ttlSecondsAfterFinished",
+  "retainJobs",
+  "reattachOrphanedJobs",
+  "timeoutSec",
+  "graceSec",
+  "podScheduleTimeoutSec",
+  "podStartTimeoutSec",
+]);
+
+function isEchoSafePath(path: string): boolean {
+  const top = path.split(/[.[ ]/, 1)[0] ?? path;
+  return ECHO_SAFE_KEYS.has(top);
 }
 
 /** Cleared UI fields arrive as null or "": both mean "not set, use the default". */

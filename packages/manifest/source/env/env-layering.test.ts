@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ManifestErrorCode } from "../errors.ts";
 import { type EnvLayeringInput, layerEnv } from "./env-layering.ts";
 import { isInheritableEnvName } from "./inheritance.ts";
-import { isSensitiveEnv } from "./sensitive.ts";
+import { isPublicEnv, isSensitiveEnv } from "./sensitive.ts";
 
 function input(overrides: Partial<EnvLayeringInput> = {}): EnvLayeringInput {
   return {
@@ -21,30 +21,31 @@ describe("layerEnv", () => {
   it("layers defaults < run < inherited < config.env", () => {
     const { env } = layerEnv(
       input({
-        defaults: new Map([["A", "default"], ["B", "default"], ["C", "default"], ["D", "default"]]),
-        runEnv: new Map([["B", "run"], ["C", "run"], ["D", "run"]]),
-        inherited: [{ name: "C", value: "inherited" }, { name: "D", value: "inherited" }],
-        config: { env: { D: "config" }, inheritEnv: ["C", "D"] },
+        defaults: new Map([["A", "default"], ["B", "default"], ["TZ", "default"], ["LANG", "default"]]),
+        runEnv: new Map([["B", "run"], ["TZ", "run"], ["LANG", "run"]]),
+        inherited: [{ name: "TZ", value: "inherited" }, { name: "LANG", value: "inherited" }],
+        config: { env: { LANG: "config" }, inheritEnv: [] },
       }),
     );
     expect(env).toEqual([
       { name: "A", value: "default" },
       { name: "B", value: "run" },
-      { name: "C", value: "inherited" },
-      { name: "D", value: "config" },
+      { name: "LANG", value: "config" },
+      { name: "TZ", value: "inherited" },
     ]);
   });
 
   it("moves credentials into the Secret and references them", () => {
-    const result = layerEnv(input({ config: { env: { GITHUB_TOKEN: "ghp_1", PLAIN: "x" }, inheritEnv: [] }, authToken: "jwt" }));
-    expect(result.secretData).toEqual({ "env.GITHUB_TOKEN": "ghp_1", "env.PAPERCLIP_API_KEY": "jwt" });
+    const result = layerEnv(input({ config: { env: { GITHUB_TOKEN: "ghp_1", SMTP_PASS: "p", GIT_AUTHOR_NAME: "ceo" }, inheritEnv: [] }, authToken: "jwt" }));
+    // Any name not known to be public travels in the Secret: a name heuristic misses SMTP_PASS.
+    expect(result.secretData).toEqual({ "env.GITHUB_TOKEN": "ghp_1", "env.SMTP_PASS": "p", "env.PAPERCLIP_API_KEY": "jwt" });
     expect(result.env).toContainEqual({ name: "GITHUB_TOKEN", valueFrom: { secretKeyRef: { name: "run-secret", key: "env.GITHUB_TOKEN" } } });
-    expect(result.env).toContainEqual({ name: "PLAIN", value: "x" });
+    expect(result.env).toContainEqual({ name: "GIT_AUTHOR_NAME", value: "ceo" });
   });
 
   it("escapes $ so the kubelet passes values through unexpanded", () => {
-    const { env } = layerEnv(input({ config: { env: { PS1: "$(whoami) $$ $HOME" }, inheritEnv: [] } }));
-    expect(env).toEqual([{ name: "PS1", value: "$$(whoami) $$$$ $$HOME" }]);
+    const { env } = layerEnv(input({ config: { env: { GIT_AUTHOR_NAME: "$(whoami) $$ $HOME" }, inheritEnv: [] } }));
+    expect(env).toEqual([{ name: "GIT_AUTHOR_NAME", value: "$$(whoami) $$$$ $$HOME" }]);
   });
 
   it("refuses an inherited literal over the exec limit, naming it", () => {
@@ -62,18 +63,56 @@ describe("layerEnv", () => {
 });
 
 describe("inheritance rules", () => {
-  it("denies server secrets even when a prefix or inheritEnv would allow them", () => {
-    expect(isInheritableEnvName("DATABASE_URL", ["DATABASE_*"])).toBe(false);
-    expect(isInheritableEnvName("PAPERCLIP_AGENT_JWT_SECRET", ["PAPERCLIP_*"])).toBe(false);
-    expect(isInheritableEnvName("TMPDIR", ["TMPDIR"])).toBe(false);
+  it("denies Paperclip's real secrets even when an operator or agent pattern would allow them", () => {
+    const wide = { operator: ["P*", "D*", "B*", "*"], agent: ["PAPERCLIP_*"] };
+    for (const name of [
+      "DATABASE_URL",
+      "DATABASE_MIGRATION_URL",
+      "PAPERCLIP_SECRETS_MASTER_KEY",
+      "PAPERCLIP_SECRETS_MASTER_KEY_FILE",
+      "PAPERCLIP_AGENT_JWT_SECRET",
+      "PAPERCLIP_TOOL_ACTION_SIGNING_SECRET",
+      "PAPERCLIP_CLOUD_TENANT_SERVER_TOKEN",
+      "PAPERCLIP_STORAGE_S3_BUCKET",
+      "PAPERCLIP_TEST_DATABASE_URL",
+      "BETTER_AUTH_SECRET",
+      "PGPASSWORD",
+      "SLACK_BOT_TOKEN",
+      "RUN_LOG_S3_BUCKET",
+      "TMPDIR",
+    ]) {
+      expect(isInheritableEnvName(name, wide), name).toBe(false);
+    }
   });
 
-  it("allows by exact name, by prefix, and by the config's extra patterns", () => {
+  it("inherits the model's own variables by exact name, and nothing else by default", () => {
     expect(isInheritableEnvName("ANTHROPIC_BASE_URL")).toBe(true);
+    expect(isInheritableEnvName("ANTHROPIC_API_KEY")).toBe(true);
     expect(isInheritableEnvName("PAPERCLIP_API_URL")).toBe(true);
-    expect(isInheritableEnvName("NODE_ENV")).toBe(false);
-    expect(isInheritableEnvName("NODE_ENV", ["NODE_ENV"])).toBe(true);
-    expect(isInheritableEnvName("OTEL_EXPORTER", ["OTEL_*"])).toBe(true);
+    // The old prefixes handed the server's own cloud credentials (e.g. its S3 storage) to every pod.
+    for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "GOOGLE_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "ANTHROPIC_SOMETHING_NEW", "NODE_ENV"]) {
+      expect(isInheritableEnvName(name), name).toBe(false);
+    }
+  });
+
+  it("inherits Bedrock's and Vertex's variables only when claude is switched to them", () => {
+    expect(isInheritableEnvName("AWS_SECRET_ACCESS_KEY", { provider: { bedrock: true, vertex: false } })).toBe(true);
+    expect(isInheritableEnvName("AWS_SECRET_ACCESS_KEY", { provider: { bedrock: false, vertex: true } })).toBe(false);
+    expect(isInheritableEnvName("ANTHROPIC_VERTEX_PROJECT_ID", { provider: { bedrock: false, vertex: true } })).toBe(true);
+    expect(isInheritableEnvName("ANTHROPIC_VERTEX_PROJECT_ID")).toBe(false);
+  });
+
+  it("widens by the operator's and the agent's patterns, never past the deny list", () => {
+    expect(isInheritableEnvName("NODE_ENV", { operator: ["NODE_ENV"] })).toBe(true);
+    expect(isInheritableEnvName("OTEL_EXPORTER", { agent: ["OTEL_*"] })).toBe(true);
+    expect(isInheritableEnvName("OTEL_EXPORTER", { agent: ["OTEL_EXPORTER_X"] })).toBe(false);
+  });
+
+  it("keeps only known-public names as literals, and none whose value carries a URL credential", () => {
+    for (const name of ["SMTP_PASS", "GH_PAT", "STRIPE_SK", "WEBHOOK_URL", "MONGO_URI", "MY_SETTING"]) expect(isPublicEnv(name, "x"), name).toBe(false);
+    expect(isPublicEnv("GIT_AUTHOR_NAME", "ceo")).toBe(true);
+    expect(isPublicEnv("HTTPS_PROXY", "http://proxy:3128")).toBe(true);
+    expect(isPublicEnv("HTTPS_PROXY", "http://user:pw@proxy:3128")).toBe(false);
   });
 
   it("classifies credentials by name and by URL userinfo", () => {

@@ -3,10 +3,10 @@ import { ManifestError, ManifestErrorCode } from "../errors.ts";
 import { isEnvVarName } from "../k8s-formats.ts";
 import type { EnvVarSource, InheritedEnvVar } from "../run-context.ts";
 import { envStringBytes, envStringFits, MAX_ENV_STRING_BYTES, MAX_ENV_TOTAL_BYTES, utf8Length } from "./env-size.ts";
-import { isHostOnlyEnvName, isInheritableEnvName } from "./inheritance.ts";
+import { type InheritanceRules, isHostOnlyEnvName, isInheritableEnvName, isSwitchOn } from "./inheritance.ts";
 import { escapeKubeletExpansion } from "./kubelet-escape.ts";
 import { RUN_IDENTITY_ENV, SHEDDABLE_RUN_ENV } from "./run-env.ts";
-import { isSensitiveEnv } from "./sensitive.ts";
+import { isPublicEnv, isSensitiveEnv } from "./sensitive.ts";
 
 /** One entry of a container's `env`, as the pod spec takes it. */
 export type PodEnvVar = { name: string; value: string } | { name: string; valueFrom: EnvVarSource };
@@ -19,6 +19,8 @@ export interface EnvLayeringInput {
   runEnv: Map<string, string>;
   /** Layer 2: the server container's env, unfiltered (the allowlist is applied here). */
   inherited: readonly InheritedEnvVar[];
+  /** What the operator opts every agent pod into inheriting (CLAUDE_K8S_INHERIT_ENV). */
+  operatorInheritEnv?: readonly string[];
   /** The run's agent JWT: PAPERCLIP_API_KEY. */
   authToken: string | undefined;
   /** The per-run Secret that sensitive values move into. */
@@ -58,9 +60,17 @@ export function layerEnv(input: EnvLayeringInput): LayeredEnv {
   for (const [name, value] of input.defaults) entries.set(name, { from: "default", value });
   for (const [name, value] of input.runEnv) entries.set(name, { from: "run", value });
 
+  const rules: InheritanceRules = {
+    operator: input.operatorInheritEnv ?? [],
+    agent: input.config.inheritEnv,
+    provider: {
+      bedrock: isSwitchOn(literalOf(input.inherited, "CLAUDE_CODE_USE_BEDROCK")),
+      vertex: isSwitchOn(literalOf(input.inherited, "CLAUDE_CODE_USE_VERTEX")),
+    },
+  };
   for (const variable of input.inherited) {
     const { name } = variable;
-    if (!isEnvVarName(name) || RUN_IDENTITY_ENV.has(name) || !isInheritableEnvName(name, input.config.inheritEnv)) continue;
+    if (!isEnvVarName(name) || RUN_IDENTITY_ENV.has(name) || !isInheritableEnvName(name, rules)) continue;
     if (variable.valueFrom !== undefined) {
       const { secretKeyRef, configMapKeyRef } = variable.valueFrom;
       if (input.crossNamespace && (secretKeyRef !== undefined || configMapKeyRef !== undefined)) {
@@ -114,12 +124,26 @@ export function layerEnv(input: EnvLayeringInput): LayeredEnv {
   for (const name of [...entries.keys()].sort()) {
     const entry = entries.get(name)!;
     if ("valueFrom" in entry) env.push({ name, valueFrom: entry.valueFrom });
-    else if (isSensitiveEnv(name, entry.value)) {
+    else if (mustTravelInSecret(name, entry)) {
       secretData[envSecretKey(name)] = entry.value;
       env.push({ name, valueFrom: { secretKeyRef: { name: input.secretName, key: envSecretKey(name) } } });
     } else env.push({ name, value: escapeKubeletExpansion(entry.value) });
   }
   return { env, secretData, warnings };
+}
+
+function literalOf(inherited: readonly InheritedEnvVar[], name: string): string | undefined {
+  return inherited.find((variable) => variable.name === name)?.value;
+}
+
+/**
+ * Values from config or the server's env are literals only when their name is known to be
+ * public; the adapter's own layers (defaults, run context) only when no name or value looks
+ * like a credential. The run's token always travels in the Secret.
+ */
+function mustTravelInSecret(name: string, entry: { from: string; value: string }): boolean {
+  if (entry.from === "default" || entry.from === "run") return isSensitiveEnv(name, entry.value);
+  return !isPublicEnv(name, entry.value);
 }
 
 /**

@@ -26,3 +26,56 @@ export function hasUrlUserinfo(value: string): boolean {
 export function isSensitiveEnv(name: string, value: string): boolean {
   return isSensitiveEnvName(name) || hasUrlUserinfo(value);
 }
+
+/**
+ * Names whose values are settings, not credentials: the only values from `config.env` or the
+ * server's env that may stand as literals in the pod spec. A name heuristic misses too much
+ * (`SMTP_PASS`, `GH_PAT`, `STRIPE_SK`, connection strings, webhook URLs), so everything else
+ * travels in the per-run Secret.
+ */
+export const PUBLIC_ENV_NAMES: ReadonlySet<string> = new Set([
+  "HOME",
+  "PATH",
+  "TZ",
+  "LANG",
+  "LC_ALL",
+  "TERM",
+  "NODE_ENV",
+  "DISABLE_TELEMETRY",
+  "DISABLE_AUTOUPDATER",
+  "DISABLE_ERROR_REPORTING",
+  "DISABLE_PROMPT_CACHING",
+  "MAX_THINKING_TOKENS",
+  "CLAUDE_CODE_USE_BEDROCK",
+  "CLAUDE_CODE_USE_VERTEX",
+  "CLAUDE_CODE_MAX_RETRIES",
+  "CLAUDE_CODE_MAX_OUTPUT_TOKENS",
+  "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+  "CLAUDE_CODE_STARTUP_FAILURE_RESULTS",
+  "ANTHROPIC_MODEL",
+  "ANTHROPIC_SMALL_FAST_MODEL",
+  "ANTHROPIC_DEFAULT_OPUS_MODEL",
+  "ANTHROPIC_DEFAULT_SONNET_MODEL",
+  "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "CLOUD_ML_REGION",
+  "GIT_AUTHOR_NAME",
+  "GIT_AUTHOR_EMAIL",
+  "GIT_COMMITTER_NAME",
+  "GIT_COMMITTER_EMAIL",
+  "PAPERCLIP_API_URL",
+  "PAPERCLIP_PUBLIC_URL",
+  "PAPERCLIP_INSTANCE_ID",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+]);
+
+/** A value from config or the server's env that may be a literal in the pod spec. */
+export function isPublicEnv(name: string, value: string): boolean {
+  return PUBLIC_ENV_NAMES.has(name) && !hasUrlUserinfo(value);
+}

@@ -196,12 +196,14 @@ export const runArbitrary: fc.Arbitrary<{ run: RunContext; credentials: string[]
     wakeReason: fc.option(anyText, { nil: undefined }),
     comments: fc.array(fc.oneof(anyText, fc.record({ body: anyText })), { maxLength: 3 }),
     taskMarkdown: markdown,
-    cwd: fc.option(serverPath, { nil: undefined }),
+    // Paperclip's default agent workspace is named by the agent's id ("own" below).
+    cwd: fc.option(fc.oneof(serverPath, fc.constant("own"), fc.constant("own")), { nil: undefined }),
     worktreePath: fc.option(serverPath, { nil: undefined }),
     wakePayloadSize: fc.constantFrom(0, 10, 140_000),
     issueIds: fc.array(anyText, { maxLength: 3 }),
     authToken: fc.option(credential, { nil: undefined }),
   })
+  .map((r) => ({ ...r, cwd: r.cwd === "own" ? `/paperclip/instances/default/workspaces/${r.agentId}` : r.cwd }))
   .map((r) => ({
     credentials: r.authToken === undefined ? [] : [r.authToken],
     run: {

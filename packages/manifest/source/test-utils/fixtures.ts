@@ -20,7 +20,7 @@ export function runContext(overrides: Partial<RunContext> = {}): RunContext {
     context: {
       issueId: "issue-1",
       wakeReason: "issue_assigned",
-      paperclipWorkspace: { cwd: "/paperclip/instances/default/workspaces/ceo", source: "agent_home" },
+      paperclipWorkspace: { cwd: `/paperclip/instances/default/workspaces/${AGENT_ID}`, source: "agent_home" },
     },
     authToken: AUTH_TOKEN,
     ...overrides,
@@ -43,6 +43,7 @@ export function selfPod(overrides: Partial<SelfPodInfo> = {}): SelfPodInfo {
       { name: "ANTHROPIC_BASE_URL", value: "https://proxy.internal" },
       { name: "NODE_ENV", value: "production" },
       { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: "aws", key: "secret" } } },
+      { name: "CLAUDE_CODE_OAUTH_TOKEN", valueFrom: { secretKeyRef: { name: "claude", key: "token" } } },
     ],
     ...overrides,
   };
