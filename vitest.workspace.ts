@@ -31,6 +31,8 @@ const unit = (name: string, extra: Record<string, unknown> = {}): TestProjectCon
     root: `packages/${name}`,
     include: ["source/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/*.e2e.test.ts", "**/node_modules/**"],
+    // Property tests run hundreds of cases: on a loaded 2-core machine 5 s is too tight a guard.
+    testTimeout: 30_000,
     ...extra,
   },
 });

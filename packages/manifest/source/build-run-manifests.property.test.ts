@@ -4,6 +4,7 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { describe, expect, it } from "vitest";
 import { buildRunManifests, type RunManifests } from "./build-run-manifests.ts";
 import { parseAdapterConfig } from "./config/parse-adapter-config.ts";
+import { isPublicEnv } from "./env/sensitive.ts";
 import { MAX_ENV_STRING_BYTES, MAX_ENV_TOTAL_BYTES, utf8Length } from "./env/env-size.ts";
 import { ManifestError, ManifestErrorCode } from "./errors.ts";
 import { isDns1123Label, isDns1123Subdomain, isEnvVarName, isLabelValue, isQualifiedName, isSecretKey } from "./k8s-formats.ts";
@@ -212,5 +213,36 @@ describe("buildRunManifests over arbitrary configs and contexts", () => {
       { numRuns: 200 },
     );
     expect(built).toBeGreaterThan(100);
+  });
+});
+
+describe("environment values in the rendered Job", () => {
+  it("never shows a value from config or the server's env in the Job unless its name is known to be public (property)", () => {
+    const name = fc.oneof(
+      fc.constantFrom("SMTP_PASS", "GH_PAT", "STRIPE_SK", "WEBHOOK_URL", "MONGO_URI", "GIT_AUTHOR_NAME", "TZ", "HTTPS_PROXY", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "OTEL_TOKEN", "LANG"),
+      fc.stringMatching(/^[A-Z][A-Z0-9_]{0,14}$/),
+    );
+    const value = fc.stringMatching(/^[0-9a-f]{20}$/).map((hex) => `v-${hex}`);
+    const policyInherit = ["OTEL_*", "S*", "G*", "W*", "M*"];
+    fc.assert(
+      fc.property(fc.dictionary(name, value, { maxKeys: 6 }), fc.dictionary(name, value, { maxKeys: 6 }), fc.boolean(), (configEnv, serverEnv, proxyWithCredentials) => {
+        const parsed = parseAdapterConfig({ namespace: "agents", image: "agent:1", env: configEnv });
+        if (!parsed.ok) throw parsed.error;
+        const inherited = Object.entries(serverEnv).map(([key, item]) => ({ name: key, value: proxyWithCredentials && key === "HTTPS_PROXY" ? `http://u:${item}@proxy` : item }));
+        const manifests = buildRunManifests({
+          config: parsed.config,
+          run: { runId: "r", agent: { id: "a", companyId: "c" }, context: {} },
+          selfPod: { namespace: "agents", image: "agent:1", env: inherited },
+          operatorInheritEnv: policyInherit,
+        });
+        const job = JSON.stringify(manifests.job);
+        const values = [...Object.entries(configEnv), ...inherited.map((variable) => [variable.name, variable.value] as const)];
+        for (const [key, item] of values) {
+          const literal = job.includes(item);
+          if (literal) expect(isPublicEnv(key, item), `${key} is a literal in the Job`).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -61,6 +61,12 @@ export interface RunManifests {
   workingDir: string;
   /** Things dropped or defaulted that an operator may want to know about (log them). */
   warnings: string[];
+  /**
+   * The shared volume's directories this run mounts read-write (the agent's HOME first), as
+   * server and pod paths: the runtime creates the HOME the pod's user must own, and may look
+   * into them before launch. Empty without a shared volume.
+   */
+  sharedDirectories: { what: string; serverPath: string; podPath: string }[];
 }
 
 /** Agent names are for people; a bounded annotation keeps a runaway name from failing the create. */
@@ -146,16 +152,17 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     labels: secretLabels(labels),
     entries: { ...files.entries, ...layered.secretData, ...shippedSkillEntries(skills) },
   });
+  const ownDirectories = [
+    ...(homeRelative === undefined ? [] : [{ what: "the agent's HOME", relative: homeRelative }]),
+    ...(cwd === undefined ? [] : [{ what: "workspace cwd", relative: cwd.relative }]),
+  ];
   const volumes = planVolumes({
     secretName: names.secret,
     fileKeys: Object.keys(files.entries).sort(),
     claim: placement.claim,
     roots: placement.roots,
     workspaceMountPath: config.workspaceMountPath,
-    ownDirectories: [
-      ...(homeRelative === undefined ? [] : [{ what: "the agent's HOME", relative: homeRelative }]),
-      ...(cwd === undefined ? [] : [{ what: "workspace cwd", relative: cwd.relative }]),
-    ],
+    ownDirectories,
     owner: { agentId: run.agent.id, companyId: run.agent.companyId },
     skills,
     inheritedSecretVolumes: (selfPod.secretVolumes ?? []).filter((volume) =>
@@ -209,7 +216,11 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     },
   });
 
-  return { job, secrets: [secret], names, claudeArgv, prompt: files.prompt, workingDir, warnings };
+  const sharedDirectories =
+    roots === undefined
+      ? []
+      : ownDirectories.map((directory) => ({ what: directory.what, serverPath: joinPath(roots.server, directory.relative), podPath: joinPath(roots.pod, directory.relative) }));
+  return { job, secrets: [secret], names, claudeArgv, prompt: files.prompt, workingDir, warnings, sharedDirectories };
 }
 
 /** The Secret entries of skills shipped with the run (their files, by skillFileKey). */

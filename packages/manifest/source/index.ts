@@ -42,6 +42,7 @@ export {
   runLabels,
 } from "./labels.ts";
 export { enforceAgentPolicy, findPolicyViolations, type PolicyFacts, type PolicyViolation, policyError } from "./policy/check-agent-config.ts";
+export { INSTRUCTIONS_POLICY_VARIABLE, type InstructionsScope, isAllowedInstructionsPath } from "./policy/instructions-path.ts";
 export { AGENT_HOMES_DIR, agentHomeRelative, checkMount, type MountOwner, mountExposure } from "./policy/mount-exposure.ts";
 export {
   defaultAgentPolicy,
