@@ -1,15 +1,32 @@
-import { readFile } from "node:fs/promises";
 import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, type RunJobOutcome, runJob } from "@claude-k8s/k8s-runtime";
-import { type AdapterConfig, buildRunManifests, ManifestError, parseAdapterConfig, resumeSessionId, type RunContext, type RunManifests, type RunSkill, taskIdOf } from "@claude-k8s/manifest";
+import {
+  type AdapterConfig,
+  buildRunManifests,
+  enforceAgentPolicy,
+  findPolicyViolations,
+  ManifestError,
+  type OperatorPolicy,
+  parseAdapterConfig,
+  policyError,
+  resumeSessionId,
+  type RunContext,
+  type RunManifests,
+  type RunSkill,
+  taskIdOf,
+} from "@claude-k8s/manifest";
 import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
+import { readAgentInstructions } from "./agent-instructions.ts";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
 import { recoveredSummary } from "./recovered-summary.ts";
 import { KubeTargetError, resolveKubeTarget, runtimeFor, startPeriodicSweep } from "./kube-access.ts";
+import { policyFromEnv } from "./operator-policy.ts";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
+import { createRedactor } from "./redact-secrets.ts";
 import { rtkHookProgram } from "./rtk-hook-program.ts";
 import { readSkillBundle } from "./skill-bundle.ts";
 import { selfPodInfo } from "./self-pod.ts";
+import { prepareSharedDirectories } from "./shared-volume.ts";
 
 export const ADAPTER_TYPE = "claude_k8s";
 /** How many trailing text lines (the CLI's stderr, shell errors) the outcome reads. */
@@ -18,9 +35,21 @@ const STDERR_TAIL_LINES = 200;
 /**
  * Paperclip's `execute`: one run of one agent as a Kubernetes Job. Never throws for a
  * run-level problem: every failure comes back as a result with a code and a message that
- * names the object and the next step.
+ * names the object and the next step. Agent config is held to the operator's policy from
+ * the server's environment.
  */
 export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExecutionResult> {
+  let policy: OperatorPolicy;
+  try {
+    policy = policyFromEnv();
+  } catch (error) {
+    return failure("k8s_config_invalid", (error as Error).message);
+  }
+  return executeWithPolicy(ctx, policy);
+}
+
+/** execute() under a given policy: the CLI passes the operator's (its config is the operator's own). */
+export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: OperatorPolicy): Promise<AdapterExecutionResult> {
   const status = (line: string) => ctx.onLog("stdout", `[claude-k8s] ${line}\n`);
   const parsed = parseAdapterConfig(ctx.config);
   if (!parsed.ok) return failure("k8s_config_invalid", parsed.error.message);
@@ -28,21 +57,40 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
   const config = parsed.config;
 
   try {
-    const target = resolveKubeTarget(config.kubeconfig);
+    // A kubeconfig is loaded before anything else can be checked: its key is judged first.
+    const kubeconfigViolations = findPolicyViolations(config, policy, {}).filter((violation) => violation.key === "kubeconfig");
+    if (kubeconfigViolations.length > 0) throw policyError(kubeconfigViolations);
+    const target = resolveKubeTarget(config.kubeconfig, process.env, { fromAgentConfig: !policy.trustsConfig });
     const runtime = await runtimeFor(target);
     // The server's own pod only describes the cluster it runs in: a kubeconfig for another
     // cluster gets nothing from it (its namespace, claim and Secrets do not exist there).
     const selfPod = target.inCluster ? await selfPodInfo((line) => void status(line)) : undefined;
+    enforceAgentPolicy(config, policy, { ...(selfPod?.namespace ? { serverNamespace: selfPod.namespace } : {}), ...(selfPod?.dataVolumeClaim ? { serverClaim: selfPod.dataVolumeClaim } : {}) });
     const rtkHook = config.enableRtk ? await rtkHookProgram() : undefined;
-    const instructions = await readInstructions(config, (line) => void status(line));
+    const run = runContextOf(ctx);
+    const workspace = (ctx.context?.paperclipWorkspace ?? {}) as { cwd?: unknown };
+    const instructions = await readAgentInstructions(
+      config,
+      policy,
+      { agentId: ctx.agent.id, companyId: ctx.agent.companyId, workspaceCwd: typeof workspace.cwd === "string" ? workspace.cwd : config.cwd },
+      (line) => void status(line),
+    );
     const { skills, skipped } = await runtimeSkills(ctx.config, config.workspaceVolumeClaim || selfPod?.dataVolumeClaim ? config.serverMountPath ?? selfPod?.dataMountPath ?? config.workspaceMountPath : undefined);
     if (skills.length > 0) await status(`skills bundled: ${skills.map((skill) => `${skill.runtimeName}${skill.files ? " (shipped with the run)" : ""}`).join(", ")}`);
     for (const note of skipped) await status(note);
 
     const signal = ctx.signal ?? new AbortController().signal;
-    const run = runContextOf(ctx);
     const attempt = async (context: RunContext) => {
-      const manifests = buildRunManifests({ config, run: context, ...(selfPod ? { selfPod } : {}), skills, ...(instructions ? { instructions } : {}), ...(rtkHook ? { rtkHook } : {}) });
+      const manifests = buildRunManifests({
+        config,
+        run: context,
+        ...(selfPod ? { selfPod } : {}),
+        skills,
+        ...(instructions ? { instructions } : {}),
+        ...(rtkHook ? { rtkHook } : {}),
+        operatorInheritEnv: policy.inheritEnv,
+      });
+      await prepareSharedDirectories(manifests, config);
       startPeriodicSweep(target, runtime, manifests.names.namespace);
       for (const warning of manifests.warnings) await status(warning);
       return runOnce(ctx, config, manifests, context, runtime, signal, status);
@@ -85,6 +133,7 @@ async function runOnce(
   const textLines: string[] = [];
   const lastLines: string[] = [];
   const container = manifests.job.spec.template.spec.containers[0];
+  const redact = createRedactor(knownSecrets(manifests, run));
 
   const outcome: RunJobOutcome = await runJob({
     runtime,
@@ -110,7 +159,9 @@ async function runOnce(
       });
       await ctx.onDispatch?.();
     },
-    onLine: async (line) => {
+    onLine: async (raw) => {
+      // Everything downstream (log, summary, error tails) sees the redacted line.
+      const line = redact(raw);
       const events = parser.write(`${line}\n`);
       if (events.length === 0) return; // a repeat the deduper dropped
       if (events.every((event) => event.kind === "text")) {
@@ -189,15 +240,15 @@ export async function runtimeSkills(raw: Record<string, unknown>, sharedRoot: st
   return { skills, skipped };
 }
 
-/** The instructions file's text when this process can read it: it then travels with the run. */
-async function readInstructions(config: AdapterConfig, log: (line: string) => void): Promise<{ text: string } | undefined> {
-  if (!config.instructionsFilePath) return undefined;
-  try {
-    return { text: await readFile(config.instructionsFilePath, "utf8") };
-  } catch (error) {
-    log(`instructions file ${config.instructionsFilePath} is not readable here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the pod reads it from the shared volume`);
-    return undefined;
+/** The values this run's Secret carries as env (credentials) and its token: what the log must not show. */
+function knownSecrets(manifests: RunManifests, run: RunContext): string[] {
+  const values: string[] = run.authToken ? [run.authToken] : [];
+  for (const secret of manifests.secrets) {
+    for (const [key, encoded] of Object.entries(secret.data)) {
+      if (key.startsWith("env.")) values.push(Buffer.from(encoded, "base64").toString("utf8"));
+    }
   }
+  return values;
 }
 
 function failure(code: string, message: string): AdapterExecutionResult {

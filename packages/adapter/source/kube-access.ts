@@ -19,16 +19,20 @@ export interface KubeTarget {
 
 /**
  * Which cluster runs the Jobs: `kubeconfig` from the adapter config, else $KUBECONFIG,
- * else the in-cluster identity, else ~/.kube/config.
+ * else the in-cluster identity, else ~/.kube/config. A kubeconfig named in agent config
+ * (`fromAgentConfig`) may not run programs: exec credential plugins and auth providers run
+ * only from a kubeconfig the operator set (KUBECONFIG, or the CLI's --kubeconfig).
  */
-export function resolveKubeTarget(kubeconfigPath: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeTarget {
+export function resolveKubeTarget(kubeconfigPath: string | undefined, env: NodeJS.ProcessEnv = process.env, options: { fromAgentConfig?: boolean } = {}): KubeTarget {
   const kubeConfig = new KubeConfig();
   const explicit = kubeconfigPath ?? env.KUBECONFIG?.split(":").find((entry) => entry.trim() !== "");
   if (explicit) {
+    const origin = kubeconfigPath ? "adapter config key kubeconfig" : "KUBECONFIG";
     if (!existsSync(explicit)) {
-      throw new KubeTargetError(`the kubeconfig ${explicit} (${kubeconfigPath ? "adapter config key kubeconfig" : "KUBECONFIG"}) does not exist: point it at a readable kubeconfig file, or leave it unset to use the in-cluster identity`);
+      throw new KubeTargetError(`the kubeconfig ${explicit} (${origin}) does not exist: point it at a readable kubeconfig file, or leave it unset to use the in-cluster identity`);
     }
-    kubeConfig.loadFromFile(explicit);
+    loadKubeconfigFile(kubeConfig, explicit, origin);
+    if (kubeconfigPath && options.fromAgentConfig) refuseProgramsInAgentKubeconfig(kubeConfig);
     return { kubeConfig, source: `kubeconfig ${explicit} (context ${kubeConfig.getCurrentContext()})`, inCluster: false };
   }
   if (runsInCluster(env)) {
@@ -42,8 +46,30 @@ export function resolveKubeTarget(kubeconfigPath: string | undefined, env: NodeJ
   return { kubeConfig, source: `default kubeconfig (context ${kubeConfig.getCurrentContext()})`, inCluster: false };
 }
 
+/** Parse errors quote the file's lines (credentials among them): report where, never what. */
+function loadKubeconfigFile(kubeConfig: KubeConfig, path: string, origin: string): void {
+  try {
+    kubeConfig.loadFromFile(path);
+  } catch (error) {
+    const line = /line (\d+)/i.exec((error as Error).message)?.[1];
+    throw new KubeTargetError(`the kubeconfig ${path} (${origin}) is not a valid kubeconfig${line ? ` (near line ${line})` : ""}: check it with kubectl --kubeconfig ${path} config view`);
+  }
+}
+
+function refuseProgramsInAgentKubeconfig(kubeConfig: KubeConfig): void {
+  const runsPrograms = kubeConfig.getUsers().filter((user) => user.exec !== undefined || user.authProvider !== undefined);
+  if (runsPrograms.length === 0) return;
+  const error = new KubeTargetError(
+    `the kubeconfig named by the agent config key kubeconfig has ${runsPrograms.length} user(s) with an exec credential plugin or auth provider, ` +
+      "which would run a program on the Paperclip server; such kubeconfigs are accepted only from the operator (KUBECONFIG in the server's environment). " +
+      "Use a token or client-certificate kubeconfig, or set KUBECONFIG on the server and drop the kubeconfig key.",
+  );
+  error.code = "k8s_config_forbidden";
+  throw error;
+}
+
 export class KubeTargetError extends Error {
-  readonly code = "k8s_config_invalid";
+  code: "k8s_config_invalid" | "k8s_config_forbidden" = "k8s_config_invalid";
 }
 
 const runtimes = new Map<string, Promise<RuntimeContext>>();

@@ -1,6 +1,7 @@
 import { createKubeClient, KubeApiError, type KubeClient } from "@claude-k8s/k8s-runtime";
-import { parseAdapterConfig } from "@claude-k8s/manifest";
+import { findPolicyViolations, parseAdapterConfig, policyError } from "@claude-k8s/manifest";
 import { resolveKubeTarget, runsInCluster } from "./kube-access.ts";
+import { policyFromEnv } from "./operator-policy.ts";
 import type { AdapterEnvironmentCheck, AdapterEnvironmentTestContext, AdapterEnvironmentTestResult } from "./paperclip-types.ts";
 import { selfPodInfo } from "./self-pod.ts";
 
@@ -32,12 +33,24 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
   }
   for (const warning of parsed.warnings) checks.push({ code: "k8s_config_warning", level: "warn", message: warning });
   const config = parsed.config;
+  // The same policy as a run: a test of a hostile config must not load what a run may not.
+  let kubeconfigRefused: string | undefined;
+  try {
+    const violations = findPolicyViolations(config, policyFromEnv(), {}).filter((violation) => violation.key === "kubeconfig");
+    if (violations.length > 0) kubeconfigRefused = policyError(violations).message;
+  } catch (error) {
+    kubeconfigRefused = (error as Error).message;
+  }
+  if (kubeconfigRefused !== undefined) {
+    checks.push({ code: "k8s_config_forbidden", level: "error", message: "the agent config names a kubeconfig the operator's policy does not allow", detail: kubeconfigRefused, hint: "remove the kubeconfig key, or have the operator allow it (CLAUDE_K8S_ALLOW_KUBECONFIG)" });
+    return result();
+  }
 
   let client: KubeClient;
   let source: string;
   let inCluster: boolean;
   try {
-    const target = resolveKubeTarget(config.kubeconfig);
+    const target = resolveKubeTarget(config.kubeconfig, process.env, { fromAgentConfig: true });
     source = target.source;
     inCluster = target.inCluster;
     client = await createKubeClient(target.kubeConfig);
@@ -49,6 +62,10 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
     const inPod = runsInCluster();
     const selfPod = inCluster ? await selfPodInfo(() => {}) : undefined;
     checks.push({ code: "k8s_identity", level: "info", message: `credentials: ${source}; ${inPod ? `running in pod namespace ${selfPod?.namespace ?? "?"}` : "not running in a pod"}` });
+    const violations = findPolicyViolations(config, policyFromEnv(), { ...(selfPod?.namespace ? { serverNamespace: selfPod.namespace } : {}), ...(selfPod?.dataVolumeClaim ? { serverClaim: selfPod.dataVolumeClaim } : {}) });
+    if (violations.length > 0) {
+      checks.push({ code: "k8s_config_forbidden", level: "error", message: `runs would be refused: ${violations.map((violation) => violation.path).join(", ")} not allowed by the operator's policy`, detail: policyError(violations).message, hint: "remove those keys, or have the operator allow them (the variables are named above)" });
+    }
     const namespace = config.namespace ?? selfPod?.namespace;
     if (!namespace) {
       checks.push({ code: "k8s_namespace_unknown", level: "error", message: "no Job namespace: the config has no namespace and this server does not run in a pod", hint: 'set "namespace" in the adapter config' });

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { closeRuntimes } from "../kube-access.ts";
-import { execute } from "../execute.ts";
+import { operatorConfigPolicy } from "@claude-k8s/manifest";
+import { executeWithPolicy } from "../execute.ts";
 import type { AdapterExecutionResult } from "../paperclip-types.ts";
 import { parseArgs, stringFlag, UsageError } from "./args.ts";
 import { readJsonObject } from "./config-file.ts";
@@ -52,7 +53,8 @@ export async function runCommand(argv: readonly string[], io: { out: (text: stri
   const started = Date.now();
   let result: AdapterExecutionResult;
   try {
-    result = await execute({
+    // The person running the CLI wrote this config: the agent-config policy does not apply.
+    result = await executeWithPolicy({
       runId: randomUUID(),
       agent: { id: stringFlag(args, "agent-id") ?? "cli-agent", companyId: "cli", name: "claude-k8s run" },
       runtime: { sessionId: session ?? null, sessionParams: session ? { sessionId: session } : null, sessionDisplayId: session ?? null, taskKey: null },
@@ -60,7 +62,7 @@ export async function runCommand(argv: readonly string[], io: { out: (text: stri
       context: { paperclipTaskMarkdown: prompt, wakeReason: "cli" },
       onLog: transcript.onLog,
       signal: abort.signal,
-    });
+    }, operatorConfigPolicy);
   } finally {
     transcript.stop();
     process.off("SIGINT", onSignal);

@@ -42,17 +42,17 @@ export function findPolicyViolations(config: AdapterConfig, policy: OperatorPoli
   if (config.automountServiceAccountToken) {
     check("automountServiceAccountToken", "automountServiceAccountToken", config.serviceAccountName ?? "default", nothing);
   }
-  config.inheritSecretVolumes.forEach((name, index) => check("inheritSecretVolumes", `inheritSecretVolumes[${index}]`, name, nothing));
+  for (const [index, name] of config.inheritSecretVolumes.entries()) check("inheritSecretVolumes", `inheritSecretVolumes[${index}]`, name, nothing);
   check("priorityClassName", "priorityClassName", config.priorityClassName, nothing);
   // A toleration without a key (operator Exists) tolerates every taint: only `*` allows it.
-  config.tolerations?.forEach((toleration, index) => check("tolerations", `tolerations[${index}]`, toleration.key ?? "*", nothing));
+  for (const [index, toleration] of (config.tolerations ?? []).entries()) check("tolerations", `tolerations[${index}]`, toleration.key ?? "*", nothing);
   for (const [key, value] of Object.entries(config.nodeSelector ?? {})) {
     check("nodeSelector", "nodeSelector", `${key}=${value}`, nothing);
   }
   check("workspaceVolumeClaim", "workspaceVolumeClaim", config.workspaceVolumeClaim, (value) => value === facts.serverClaim);
   check("serverMountPath", "serverMountPath", config.serverMountPath, nothing);
   check("fsGroup", "fsGroup", config.fsGroup === undefined ? undefined : String(config.fsGroup), nothing);
-  config.inheritEnv.forEach((pattern, index) => check("inheritEnv", `inheritEnv[${index}]`, pattern, nothing));
+  for (const [index, pattern] of config.inheritEnv.entries()) check("inheritEnv", `inheritEnv[${index}]`, pattern, nothing);
   return dedupe(violations);
 }
 
