@@ -5,7 +5,7 @@ import { apiError, type ModelServer, startModelServer, text, toolUse, toolResult
 import { eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { describe, expect, it } from "vitest";
 import { execute } from "./execute.ts";
-import { useLabAgent } from "./test-utils/lab-agent.ts";
+import { allowInOperatorPolicy, useLabAgent } from "./test-utils/lab-agent.ts";
 import { serviceAccountKubeconfig } from "./test-utils/lab-service-account.ts";
 import { paperclipContext } from "./test-utils/paperclip-context.ts";
 import { testEnvironment } from "./test-environment.ts";
@@ -80,6 +80,7 @@ describe("execute() in the lab with the real Claude Code CLI", () => {
       expect(passing.checks.filter((check) => check.level === "error")).toEqual([]);
       expect(passing.checks.map((check) => check.code)).toContain("k8s_rbac_ok");
       const bare = await serviceAccountKubeconfig(agent.namespace, { withRole: false, name: "bare-identity" });
+      allowInOperatorPolicy("CLAUDE_K8S_ALLOW_KUBECONFIG", bare);
       const failing = await testEnvironment({ companyId: "c", adapterType: "claude_k8s", config: { ...configFor(model), kubeconfig: bare } });
       expect(failing.status).toBe("fail");
       const missing = failing.checks.find((check) => check.code === "k8s_rbac_missing");

@@ -51,7 +51,8 @@ function loadKubeconfigFile(kubeConfig: KubeConfig, path: string, origin: string
   try {
     kubeConfig.loadFromFile(path);
   } catch (error) {
-    const line = /line (\d+)/i.exec((error as Error).message)?.[1];
+    // js-yaml says "(line:column)" in its first line; the lines after it quote the file.
+    const line = /\((\d+):\d+\)/.exec((error as Error).message.split("\n", 1)[0] ?? "")?.[1];
     throw new KubeTargetError(`the kubeconfig ${path} (${origin}) is not a valid kubeconfig${line ? ` (near line ${line})` : ""}: check it with kubectl --kubeconfig ${path} config view`);
   }
 }

@@ -41,6 +41,10 @@ export async function startPaperclip(options: StartOptions): Promise<PaperclipSe
     PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
     LANG: "C.UTF-8",
     NO_COLOR: "1",
+    // The operator's policy for agent config: what the test allowed in this process, plus
+    // this server's data directory as the shared volume's server path.
+    ...Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith("CLAUDE_K8S_ALLOW_") && entry[1] !== undefined)),
+    CLAUDE_K8S_ALLOW_SERVER_MOUNT_PATH: dataDir,
   };
 
   // `onboard --yes` writes the config, the .env with the JWT secret and the secrets key, then

@@ -8,14 +8,14 @@ import { CoordinationV1Api } from "@kubernetes/client-node";
 import { startModelServer, type ModelServer, type ScriptFunction } from "@claude-k8s/lab/source/model-server/index.ts";
 import { adminClients, eventually } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { useLabAgent } from "../../adapter/source/test-utils/lab-agent.ts";
+import { allowInOperatorPolicy, useLabAgent } from "../../adapter/source/test-utils/lab-agent.ts";
 import { bashThenAnswer, neverAnswers, unauthorized } from "./model-scripts.ts";
 import type { Json } from "./paperclip-api.ts";
 import { ensurePaperclipInstalled } from "./paperclip-install.ts";
 import { type PaperclipServer, startPaperclip } from "./paperclip-server.ts";
 import { type HeartbeatRun, issueRuns, runLogChunks, streamJsonEvents, waitAgentIdle, waitForRun } from "./runs.ts";
 import { openRunPage } from "./run-page.ts";
-import { createSharedVolume, type SharedVolume } from "./shared-volume.ts";
+import { createSharedVolume, type SharedVolume } from "@claude-k8s/lab/source/test-support/shared-volume.ts";
 
 const lab = useLabAgent("paperclip");
 const log = (line: string) => process.stderr.write(`[paperclip-e2e] ${line}\n`);
@@ -29,6 +29,7 @@ let companyPrefix: string;
 const models: ModelServer[] = [];
 
 beforeAll(async () => {
+  allowInOperatorPolicy("CLAUDE_K8S_ALLOW_VOLUME_CLAIM", claimName);
   server = await startPaperclip({ bin: ensurePaperclipInstalled(log), log });
   volume = await createSharedVolume(lab.namespace, claimName, server.dataDir);
   const company = await server.api.post("/companies", { name: "Kubernetes Works" });
@@ -162,9 +163,9 @@ describe("a real Paperclip server with the claude_k8s adapter", () => {
       return stored.some((session) => session.sessionDisplayId === successRun.sessionIdAfter) ? stored : undefined;
     }, 30_000);
     expect(sessions.length).toBeGreaterThan(0);
-    // claude wrote the session under HOME=/paperclip in the pod: on the shared volume, so the
-    // server's side of it has the file too.
-    const sessionFiles = readdirSync(path.join(server.dataDir, ".claude", "projects"), { recursive: true, encoding: "utf8" });
+    // claude wrote the session under the agent's own HOME in the pod: on the shared volume, so
+    // the server's side of it has the file too (and no other agent's pod mounts it).
+    const sessionFiles = readdirSync(path.join(server.dataDir, ".claude-k8s", "homes", successAgent.id, ".claude", "projects"), { recursive: true, encoding: "utf8" });
     expect(sessionFiles.filter((file) => file.endsWith(`${successRun.sessionIdAfter}.jsonl`))).toHaveLength(1);
 
     // The next run of the same issue resumes that session: claude is started with --resume

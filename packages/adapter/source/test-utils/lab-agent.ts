@@ -18,6 +18,12 @@ export interface LabAgent {
   config(model: ModelServer, extra?: Record<string, unknown>): Record<string, unknown>;
 }
 
+/** Adds an entry to one of the operator's allow lists in this process's environment. */
+export function allowInOperatorPolicy(variable: string, entry: string): void {
+  const entries = (process.env[variable] ?? "").split(",").filter((item) => item.trim() !== "");
+  if (!entries.includes(entry)) process.env[variable] = [...entries, entry].join(",");
+}
+
 export function useLabAgent(prefix: string): LabAgent {
   let ns: Awaited<ReturnType<typeof createTestNamespace>> | undefined;
   let kubeconfig = "";
@@ -25,6 +31,10 @@ export function useLabAgent(prefix: string): LabAgent {
   beforeAll(async () => {
     ns = await createTestNamespace(prefix, { "pod-security.kubernetes.io/enforce": "restricted" });
     kubeconfig = await serviceAccountKubeconfig(ns.name);
+    // The operator of this "server" (the test process) lets agent config name the test's
+    // namespace and ServiceAccount kubeconfig; everything else keeps the policy's defaults.
+    allowInOperatorPolicy("CLAUDE_K8S_ALLOW_NAMESPACE", ns.name);
+    allowInOperatorPolicy("CLAUDE_K8S_ALLOW_KUBECONFIG", kubeconfig);
     claudeDir = mkdtempSync(path.join(tmpdir(), "claude-bin-"));
     chmodSync(claudeDir, 0o755);
     symlinkSync(claudeBinary(), path.join(claudeDir, "claude"));

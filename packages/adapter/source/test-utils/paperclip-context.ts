@@ -14,7 +14,16 @@ export interface RecordedContext {
   jsonLines(): Record<string, unknown>[];
 }
 
-export function paperclipContext(options: { config: Record<string, unknown>; agentId?: string; runId?: string; issueId?: string; sessionId?: string; prompt?: string }): RecordedContext {
+export function paperclipContext(options: {
+  config: Record<string, unknown>;
+  agentId?: string;
+  runId?: string;
+  issueId?: string;
+  sessionId?: string;
+  prompt?: string;
+  /** Paperclip's workspace cwd for the run (a server path). */
+  workspaceCwd?: string;
+}): RecordedContext {
   const chunks: { stream: string; chunk: string }[] = [];
   const metas: AdapterInvocationMeta[] = [];
   const abort = new AbortController();
@@ -28,7 +37,12 @@ export function paperclipContext(options: { config: Record<string, unknown>; age
       agent: { id: options.agentId ?? randomUUID(), companyId: "company-e2e", name: "E2E Agent", adapterType: "claude_k8s" },
       runtime: { sessionId: options.sessionId ?? null, sessionParams: options.sessionId ? { sessionId: options.sessionId } : null, sessionDisplayId: options.sessionId ?? null, taskKey: options.issueId ?? "issue-e2e" },
       config: options.config,
-      context: { issueId: options.issueId ?? "issue-e2e", wakeReason: "issue_assigned", paperclipTaskMarkdown: options.prompt ?? "Say hello." },
+      context: {
+        issueId: options.issueId ?? "issue-e2e",
+        wakeReason: "issue_assigned",
+        paperclipTaskMarkdown: options.prompt ?? "Say hello.",
+        ...(options.workspaceCwd === undefined ? {} : { paperclipWorkspace: { cwd: options.workspaceCwd, source: "agent_home" } }),
+      },
       onLog: async (stream, chunk) => {
         chunks.push({ stream, chunk });
       },

@@ -5,7 +5,7 @@
 // a run leaves under HOME is there for the next run to resume.
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { adminClients, eventually, labEndpoints } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, eventually, labEndpoints } from "./lab-client.ts";
 
 export interface SharedVolume {
   readonly claimName: string;
