@@ -24,7 +24,7 @@ export function getConfigSchema(): { fields: ConfigFieldSchema[] } {
       { key: "effort", label: "Effort", type: "select", options: ["low", "medium", "high", "xhigh", "max"].map((value) => ({ label: value, value })), group: "Claude" },
       { key: "maxTurnsPerRun", label: "Max turns per run", type: "number", default: 0, hint: "0 = no limit", group: "Claude" },
       { key: "dangerouslySkipPermissions", label: "Skip permission prompts", type: "toggle", default: true, hint: "nobody answers prompts in a Job", group: "Claude" },
-      { key: "instructionsFilePath", label: "Instructions file", type: "text", hint: "absolute path on the Paperclip server; passed on fresh sessions", group: "Claude" },
+      { key: "instructionsFilePath", label: "Instructions file", type: "text", hint: "absolute path on the Paperclip server, inside the agent's workspace or managed instructions directory; passed on fresh sessions", group: "Claude" },
       { key: "promptTemplate", label: "Prompt template", type: "textarea", group: "Claude" },
       { key: "bootstrapPromptTemplate", label: "Bootstrap prompt (fresh sessions)", type: "textarea", group: "Claude" },
       { key: "extraArgs", label: "Extra claude arguments", type: "textarea", hint: 'JSON array, e.g. ["--verbose"]', group: "Claude" },

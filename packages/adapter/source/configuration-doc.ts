@@ -7,8 +7,8 @@ streams the transcript live, and reports outcome, usage, cost and the session fo
 Most used keys (all optional; see the adapter README for every key):
 
 - \`model\`, \`effort\`, \`maxTurnsPerRun\` (0 = no limit), \`instructionsFilePath\`, \`extraArgs\`
-- \`env\`: environment for the agent; names containing TOKEN, SECRET, PASSWORD, KEY,
-  CREDENTIAL or AUTH reach the pod from a per-run Secret, never as literal values
+- \`env\`: environment for the agent; every value reaches the pod from a per-run Secret
+  (only known-public names such as TZ or GIT_AUTHOR_NAME stand as literal values)
 - \`namespace\`, \`image\` (must contain the \`claude\` CLI), \`serviceAccountName\`,
   \`resources\` (default requests 1000m/2Gi, limits 4000m/8Gi), \`nodeSelector\`, \`tolerations\`, \`labels\`
 - \`workspaceVolumeClaim\` and \`workspaceMountPath\` (default /paperclip): the ReadWriteMany
@@ -19,10 +19,18 @@ Most used keys (all optional; see the adapter README for every key):
   (outputs Claude saved to a file get at most 8000 bytes and the file's path; 5000 sends the
   model far fewer bytes than no hook while keeping every error line: see @claude-k8s/rtk-hook)
 
+Keys that choose where or as whom the pod runs, or what the server reads (\`kubeconfig\`,
+\`namespace\`, \`image\`, \`serviceAccountName\` with \`automountServiceAccountToken\`,
+\`priorityClassName\`, \`tolerations\`, \`nodeSelector\`, \`workspaceVolumeClaim\`,
+\`serverMountPath\`, \`fsGroup\`, \`inheritEnv\`, \`inheritSecretVolumes\`,
+\`instructionsFilePath\`) take only what the operator allows in the server's environment
+(\`CLAUDE_K8S_ALLOW_*\`); otherwise the run fails with \`k8s_config_forbidden\` naming the key
+and the variable. The pod sees only its own workspace and HOME of the shared volume.
+
 Wrongly typed values are errors that name the key and show a good value; numbers and
 booleans written as strings ("300", "true") are accepted. A key named \`command\` is refused.
 
-Error codes a run can end with: \`k8s_config_invalid\`, \`k8s_forbidden\`, \`k8s_api_unreachable\`, \`k8s_concurrent_run_blocked\`,
+Error codes a run can end with: \`k8s_config_invalid\`, \`k8s_config_forbidden\`, \`k8s_mount_forbidden\`, \`k8s_forbidden\`, \`k8s_api_unreachable\`, \`k8s_concurrent_run_blocked\`,
 \`k8s_job_create_failed\`, \`k8s_secret_create_failed\`, \`k8s_pod_unschedulable\`,
 \`k8s_image_pull_failed\`, \`k8s_container_config_error\`, \`k8s_init_container_failed\`,
 \`k8s_pod_start_timeout\`, \`k8s_pod_evicted\`, \`k8s_oom_killed\`, \`k8s_job_deleted_externally\`,
