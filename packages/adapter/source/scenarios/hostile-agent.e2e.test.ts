@@ -106,6 +106,7 @@ describe("a hostile agent in its pod", () => {
     ].join("; ");
     const attackerModel = await startModelServer({ script: [toolUse("Bash", { command: plant }), text("planted")] });
     const victimModel = await startModelServer({ script: [toolUse("Bash", { command: "echo victim-working" }), text("done")] });
+    const againModel = await startModelServer({ script: [toolUse("Bash", { command: "echo attacker-again" }), text("done")] });
     try {
       const attacker = await runAs(attackerId, attackerModel);
       expect(attacker.result.errorMessage, attacker.log.slice(-2000)).toBeUndefined();
@@ -116,9 +117,15 @@ describe("a hostile agent in its pod", () => {
       expect(victim.seen).toContain("victim-working");
       expect(existsSync(path.join(workspaceOf(victimId), planted))).toBe(false);
       expect(existsSync(path.join(serverDir, ".claude/settings.json"))).toBe(false);
+
+      // The hook works where it was planted: the attacker's own next run fires it.
+      const again = await runAs(attackerId, againModel);
+      expect(again.result.errorMessage, again.log.slice(-2000)).toBeUndefined();
+      expect(existsSync(path.join(workspaceOf(attackerId), planted))).toBe(true);
     } finally {
       await attackerModel.close();
       await victimModel.close();
+      await againModel.close();
     }
   });
 });
