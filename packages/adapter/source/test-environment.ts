@@ -120,6 +120,19 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
         return `image pull Secret ${secret} exists`;
       }, `image pull Secret ${secret} is missing in ${namespace}`, "create it in the Job namespace, or remove it from imagePullSecrets", "warn");
     }
+    // As the public adapter: secretRef names the Secret a deployment keeps its credentials in;
+    // its presence is reported, nothing reads it. Secrets the config takes env from must exist.
+    await check(checks, "k8s_secret_exists", "k8s_secret_missing", async () => {
+      await client.request({ method: "GET", path: `/api/v1/namespaces/${namespace}/secrets/${config.secretRef}`, attempts: 2 });
+      return `Secret ${config.secretRef} (secretRef) exists in ${namespace}`;
+    }, `Secret ${config.secretRef} (secretRef) is missing in ${namespace}`, "create it, or set secretRef to the Secret that holds the agents' credentials", "warn");
+    const envSecrets = [...new Set([...config.envFromSecrets, ...Object.values(config.envSecretKeyRefs).map((ref) => ref.name)])];
+    for (const secret of envSecrets) {
+      await check(checks, "k8s_env_secret_exists", "k8s_env_secret_missing", async () => {
+        await client.request({ method: "GET", path: `/api/v1/namespaces/${namespace}/secrets/${secret}`, attempts: 2 });
+        return `Secret ${secret} (credentials by reference) exists in ${namespace}`;
+      }, `Secret ${secret} (envFromSecrets / envSecretKeyRefs) is missing in ${namespace}: pods would fail with CreateContainerConfigError`, "create it in the Job namespace (kubectl create secret generic ...)");
+    }
     if (!config.image && !selfPod?.image) {
       checks.push({ code: "k8s_image_unknown", level: "error", message: "no image for agent pods: the config has no image and this server does not run in a pod", hint: 'set "image" to an image that has the claude CLI' });
     }

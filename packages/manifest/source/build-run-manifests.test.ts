@@ -440,3 +440,13 @@ describe("skills shipped with the run", () => {
     expect(() => buildRunManifests(buildInput({ skills: [{ runtimeName: "evil", files: [{ path: "../../etc/passwd", content: "x" }] }] }))).toThrow(/relative path inside the skill/);
   });
 });
+
+describe("buildRunManifests: credentials by reference", () => {
+  it("puts envFromSecrets in envFrom and envSecretKeyRefs as secretKeyRef, no value in the Job or the run's Secret", () => {
+    const manifests = buildRunManifests(buildInput({}, { envFromSecrets: ["anthropic-credentials"], envSecretKeyRefs: { GH_TOKEN: "github/token" } }));
+    expect(container(manifests).envFrom).toEqual([{ secretRef: { name: "anthropic-credentials" } }]);
+    expect(envOf(manifests).get("GH_TOKEN")).toEqual({ name: "GH_TOKEN", valueFrom: { secretKeyRef: { name: "github", key: "token" } } });
+    expect(Object.keys(decodeSecret(manifests.secrets[0]!))).not.toContain("env.GH_TOKEN");
+    expect(() => new Job(manifests.job as never).validate()).not.toThrow();
+  });
+});

@@ -205,6 +205,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
           args,
           workingDir,
           env: layered.env,
+          ...(config.envFromSecrets.length > 0 ? { envFrom: config.envFromSecrets.map((name) => ({ secretRef: { name } })) } : {}),
           resources: config.resources,
           volumeMounts: volumes.mounts,
           securityContext: containerSecurityContext(config),

@@ -31,6 +31,8 @@ export interface ContainerSpec {
   args: string[];
   workingDir: string;
   env: PodEnvVar[];
+  /** Whole Secrets as env (`envFromSecrets`); their values never pass through the adapter. */
+  envFrom?: { secretRef: { name: string } }[];
   resources: ResourceRequirements;
   volumeMounts: VolumeMount[];
   securityContext: ReturnType<typeof containerSecurityContext>;

@@ -13,6 +13,8 @@ describe("parseAdapterConfig defaults", () => {
       dangerouslySkipPermissions: true,
       extraArgs: [],
       env: {},
+      envFromSecrets: [],
+      envSecretKeyRefs: {},
       promptTemplate: DEFAULT_PROMPT_TEMPLATE,
       bootstrapPromptTemplate: "",
       enableRtk: false,

@@ -1,6 +1,6 @@
 import { type ConfigIssue, configError, ManifestError } from "../errors.ts";
 import { parseClaudeKeys } from "./parse-claude-keys.ts";
-import { parseEnv } from "./parse-env-keys.ts";
+import { parseEnv, parseEnvFromSecrets, parseEnvSecretKeyRefs } from "./parse-env-keys.ts";
 import { parseLifecycleKeys } from "./parse-lifecycle-keys.ts";
 import { parsePlacementKeys } from "./parse-placement-keys.ts";
 import { parseResources } from "./parse-resources.ts";
@@ -19,6 +19,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "instructionsFilePath",
   "extraArgs",
   "env",
+  "envFromSecrets",
+  "envSecretKeyRefs",
   "promptTemplate",
   "bootstrapPromptTemplate",
   "cwd",
@@ -105,6 +107,8 @@ export function parseAdapterConfig(raw: unknown): ParseAdapterConfigResult {
   const config: AdapterConfig = {
     ...parseClaudeKeys(source, issues),
     env: parseEnv(source.env, issues),
+    envFromSecrets: parseEnvFromSecrets(source.envFromSecrets, issues),
+    envSecretKeyRefs: parseEnvSecretKeyRefs(source.envSecretKeyRefs, issues),
     ...parsePlacementKeys(source, issues),
     resources: parseResources(source, issues),
     ...parseSecurityKeys(source, issues),
@@ -112,6 +116,11 @@ export function parseAdapterConfig(raw: unknown): ParseAdapterConfigResult {
     ...parseLifecycleKeys(source, issues),
   };
 
+  for (const name of Object.keys(config.envSecretKeyRefs)) {
+    if (name in config.env) {
+      issues.issues.push({ path: `envSecretKeyRefs.${name}`, expected: "a variable not also set in env (one source per variable)", received: "the same name in env", example: `remove env.${name}` });
+    }
+  }
   if (issues.issues.length > 0) {
     const list: ConfigIssue[] = [...issues.issues];
     return { ok: false, issues: list, warnings: issues.warnings, error: configError(list) };

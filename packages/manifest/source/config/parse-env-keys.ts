@@ -1,5 +1,5 @@
-import { isEnvVarName } from "../k8s-formats.ts";
-import { type IssueList, isAbsent, isPlainObject, readStringArray } from "./read-values.ts";
+import { isDns1123Subdomain, isEnvVarName, isSecretKey } from "../k8s-formats.ts";
+import { type IssueList, isAbsent, isPlainObject, parseJsonOrUndefined, readStringArray } from "./read-values.ts";
 
 /**
  * `env`: names to values. Paperclip resolves secret bindings into plain strings before the
@@ -41,4 +41,49 @@ export function parseInheritEnv(value: unknown, issues: IssueList): string[] {
     issues.add(`inheritEnv[${index}]`, "an env var name, or a prefix ending in *", pattern, '"OTEL_*"');
     return false;
   });
+}
+
+/** `envFromSecrets`: names of Secrets in the Job namespace, each key of which becomes a variable. */
+export function parseEnvFromSecrets(value: unknown, issues: IssueList): string[] {
+  const names = readStringArray(value, "envFromSecrets", issues, '["anthropic-credentials"]') ?? [];
+  return names.filter((name, index) => {
+    if (isDns1123Subdomain(name)) return true;
+    issues.add(`envFromSecrets[${index}]`, "a Secret name (DNS-1123 subdomain)", name, '"anthropic-credentials"');
+    return false;
+  });
+}
+
+/**
+ * `envSecretKeyRefs`: variable name to `"<secret>/<key>"` (or `{name, key}`), each read by the
+ * kubelet from a Secret in the Job namespace: the value never passes through Paperclip's
+ * config or the per-run Secret.
+ */
+export function parseEnvSecretKeyRefs(value: unknown, issues: IssueList): Record<string, { name: string; key: string }> {
+  if (isAbsent(value)) return {};
+  const example = '{"ANTHROPIC_API_KEY": "anthropic-credentials/api-key"}';
+  const candidate = typeof value === "string" ? parseJsonOrUndefined(value) : value;
+  if (!isPlainObject(candidate)) {
+    issues.add("envSecretKeyRefs", "an object of variable names to \"<secret>/<key>\"", value, example);
+    return {};
+  }
+  const refs: Record<string, { name: string; key: string }> = {};
+  for (const [variable, item] of Object.entries(candidate)) {
+    const path = `envSecretKeyRefs.${variable}`;
+    if (!isEnvVarName(variable)) {
+      issues.add(path, "a variable name of letters, digits, '_', '-' or '.', not starting with a digit", variable, '"ANTHROPIC_API_KEY"');
+      continue;
+    }
+    const ref =
+      typeof item === "string" && item.includes("/")
+        ? { name: item.slice(0, item.indexOf("/")), key: item.slice(item.indexOf("/") + 1) }
+        : isPlainObject(item) && typeof item.name === "string" && typeof item.key === "string"
+          ? { name: item.name, key: item.key }
+          : undefined;
+    if (ref === undefined || !isDns1123Subdomain(ref.name) || !isSecretKey(ref.key)) {
+      issues.add(path, '"<secret name>/<key>" naming a Secret (DNS-1123 subdomain) and one of its keys', item, '"anthropic-credentials/api-key"');
+      continue;
+    }
+    refs[variable] = ref;
+  }
+  return refs;
 }

@@ -42,6 +42,10 @@ export interface AdapterConfig {
   extraArgs: string[];
   /** Highest-precedence environment layer. */
   env: Record<string, string>;
+  /** New: Secrets in the Job namespace whose every key becomes an env variable (`envFrom`). */
+  envFromSecrets: string[];
+  /** New: env variables taken from one key of a Secret in the Job namespace (`secretKeyRef`). */
+  envSecretKeyRefs: Record<string, { name: string; key: string }>;
   /** Heartbeat prompt template (`{{agent.id}}` style placeholders). */
   promptTemplate: string;
   /** Prepended on fresh sessions only. Default "". */

@@ -12,7 +12,7 @@ import { isPublicEnv, isSensitiveEnv } from "./sensitive.ts";
 export type PodEnvVar = { name: string; value: string } | { name: string; valueFrom: EnvVarSource };
 
 export interface EnvLayeringInput {
-  config: Pick<AdapterConfig, "env" | "inheritEnv">;
+  config: Pick<AdapterConfig, "env" | "inheritEnv"> & Partial<Pick<AdapterConfig, "envSecretKeyRefs">>;
   /** Layer 0: defaults any other layer may replace (HOME). */
   defaults: Map<string, string>;
   /** Layer 1: the run context's variables. */
@@ -93,6 +93,10 @@ export function layerEnv(input: EnvLayeringInput): LayeredEnv {
     } else {
       entries.set(name, { from: `config env.${name}`, value });
     }
+  }
+  for (const [name, ref] of Object.entries(input.config.envSecretKeyRefs ?? {})) {
+    if (RUN_IDENTITY_ENV.has(name)) warnings.push(`envSecretKeyRefs.${name} was ignored: it identifies the run and is set by the adapter`);
+    else entries.set(name, { from: `config envSecretKeyRefs.${name}`, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
   }
   if (hostOnly.length > 0) {
     // One line, not one per variable: the server adds about ten of these to every run.

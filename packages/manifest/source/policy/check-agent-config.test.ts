@@ -98,3 +98,14 @@ describe("the operator's policy for agent config", () => {
     expect(parseOperatorPolicy({ CLAUDE_K8S_INHERIT_ENV: "OTEL_*, GIT_AUTHOR_NAME" }).inheritEnv).toEqual(["OTEL_*", "GIT_AUTHOR_NAME"]);
   });
 });
+
+describe("Secrets named by credential references", () => {
+  it("are refused by default, allowed by CLAUDE_K8S_ALLOW_ENV_SECRETS, and never a run's own Secret", () => {
+    expect(refused({ envFromSecrets: ["anthropic-credentials"] })).toEqual(["envFromSecrets[0]"]);
+    const env = { CLAUDE_K8S_ALLOW_ENV_SECRETS: "*" };
+    expect(refused({ envFromSecrets: ["anthropic-credentials"], envSecretKeyRefs: { GH_TOKEN: "github/token" } }, env)).toEqual([]);
+    // Another agent's per-run Secret holds its Paperclip token: not even `*` reaches it.
+    expect(refused({ envSecretKeyRefs: { STOLEN: "ac-ceo-run1-0123456789ab-run/env.PAPERCLIP_API_KEY" } }, env)).toEqual(["envSecretKeyRefs.STOLEN"]);
+    expect(refused({ envFromSecrets: ["ac-ceo-run1-0123456789ab-run"] }, env)).toEqual(["envFromSecrets[0]"]);
+  });
+});

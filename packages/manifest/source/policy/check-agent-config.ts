@@ -1,7 +1,13 @@
 import type { AdapterConfig } from "../config/types.ts";
 import { ManifestError, ManifestErrorCode } from "../errors.ts";
 import { GOVERNED_KEYS, type GovernedKey, type OperatorPolicy } from "./operator-policy.ts";
+import { JOB_NAME_PREFIX } from "../names.ts";
 import { matchesAny } from "./patterns.ts";
+
+/** The per-run Secrets the adapter makes (`<job>-run`, jobs named `ac-...`). */
+function isPerRunSecretName(name: string): boolean {
+  return name.startsWith(`${JOB_NAME_PREFIX}-`) && name.endsWith("-run");
+}
 
 /** What the server knows about itself: the defaults some keys may always repeat. */
 export interface PolicyFacts {
@@ -53,6 +59,13 @@ export function findPolicyViolations(config: AdapterConfig, policy: OperatorPoli
   check("serverMountPath", "serverMountPath", config.serverMountPath, nothing);
   check("fsGroup", "fsGroup", config.fsGroup === undefined ? undefined : String(config.fsGroup), nothing);
   for (const [index, pattern] of config.inheritEnv.entries()) check("inheritEnv", `inheritEnv[${index}]`, pattern, nothing);
+  // A run's own Secret holds its agent's token: no policy entry, not even `*`, reaches another's.
+  const envSecret = (path: string, name: string) => {
+    if (isPerRunSecretName(name)) violations.push({ key: "envSecrets", path });
+    else check("envSecrets", path, name, nothing);
+  };
+  for (const [index, name] of config.envFromSecrets.entries()) envSecret(`envFromSecrets[${index}]`, name);
+  for (const [variable, ref] of Object.entries(config.envSecretKeyRefs)) envSecret(`envSecretKeyRefs.${variable}`, ref.name);
   return dedupe(violations);
 }
 

@@ -86,6 +86,12 @@ export const GOVERNED_KEYS = {
     defaultRule: "none beyond the model's own variables and CLAUDE_K8S_INHERIT_ENV",
     example: "OTEL_*",
   },
+  envSecrets: {
+    variable: "CLAUDE_K8S_ALLOW_ENV_SECRETS",
+    kind: "a Secret of the Job namespace to read env from",
+    defaultRule: "none: the Job namespace holds every run's Secret, other agents' tokens among them",
+    example: "anthropic-credentials",
+  },
   instructionsFilePath: {
     variable: "CLAUDE_K8S_ALLOW_INSTRUCTIONS_DIR",
     kind: "a file path on the server",
