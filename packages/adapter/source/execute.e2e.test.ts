@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { apiError, type ModelServer, startModelServer, text, toolUse, toolResults } from "@claude-k8s/lab/source/model-server/index.ts";
-import { eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { describe, expect, it } from "vitest";
 import { execute } from "./execute.ts";
 import { allowInOperatorPolicy, useLabAgent } from "./test-utils/lab-agent.ts";
@@ -109,6 +110,28 @@ describe("execute() in the lab with the real Claude Code CLI", () => {
     } finally {
       await model.close();
       rmSync(skillDir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives the pod credentials from Secrets of the Job namespace by reference, the value never in the Job, its Secret or the log", async () => {
+    const value = `ghp_${randomUUID().replaceAll("-", "")}`;
+    await adminClients().core.createNamespacedSecret({
+      namespace: agent.namespace,
+      body: { metadata: { name: "agent-credentials" }, stringData: { "gh-token": value, TEAM_SETTING: "from-env-from" } },
+    });
+    allowInOperatorPolicy("CLAUDE_K8S_ALLOW_ENV_SECRETS", "agent-credentials");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, run in the pod
+    const probe = 'echo "token-length=${#GH_TOKEN} setting=$TEAM_SETTING"';
+    const model = await startModelServer({ script: [toolUse("Bash", { command: probe }), text("Checked.")] });
+    try {
+      const run = paperclipContext({ config: configFor(model, { envSecretKeyRefs: { GH_TOKEN: "agent-credentials/gh-token" }, envFromSecrets: ["agent-credentials"] }) });
+      const result = await execute(run.ctx);
+      expect(result.errorMessage, JSON.stringify(run.chunks.slice(-8))).toBeUndefined();
+      const seen = JSON.stringify(model.requests.flatMap((request) => toolResults(request.body)));
+      expect(seen).toContain(`token-length=${value.length} setting=from-env-from`);
+      expect(run.chunks.map(({ chunk }) => chunk).join("")).not.toContain(value);
+    } finally {
+      await model.close();
     }
   });
 
