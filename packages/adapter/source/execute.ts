@@ -186,7 +186,8 @@ async function runOnce(
     stderrTail: textLines.join("\n"),
     billing: billingFacts({ names: envNames, values: envValues }),
     ...(config.model ? { configuredModel: config.model } : {}),
-    cwd: manifests.workingDir,
+    // Paperclip reads a stored cwd as a server path (and trusts it if it exists there).
+    ...(manifests.serverWorkingDir ? { cwd: manifests.serverWorkingDir } : {}),
     lastLines,
     now: () => new Date(),
   });

@@ -11,7 +11,7 @@ export interface ExecutionFacts {
   stderrTail: string;
   billing: BillingFacts;
   configuredModel?: string;
-  /** The pod's working directory, stored with the session (resume needs the same cwd). */
+  /** The run's workspace cwd as the server names it, stored with the session (Paperclip hands it back on resume). */
   cwd?: string;
   /** The last lines of the log, for failure messages. */
   lastLines: readonly string[];

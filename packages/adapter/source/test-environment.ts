@@ -121,11 +121,11 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
       }, `image pull Secret ${secret} is missing in ${namespace}`, "create it in the Job namespace, or remove it from imagePullSecrets", "warn");
     }
     // As the public adapter: secretRef names the Secret a deployment keeps its credentials in;
-    // its presence is reported, nothing reads it. Secrets the config takes env from must exist.
+    // its presence is reported (a warning when the config names one), nothing reads it. Secrets the config takes env from must exist.
     await check(checks, "k8s_secret_exists", "k8s_secret_missing", async () => {
       await client.request({ method: "GET", path: `/api/v1/namespaces/${namespace}/secrets/${config.secretRef}`, attempts: 2 });
       return `Secret ${config.secretRef} (secretRef) exists in ${namespace}`;
-    }, `Secret ${config.secretRef} (secretRef) is missing in ${namespace}`, "create it, or set secretRef to the Secret that holds the agents' credentials", "warn");
+    }, `Secret ${config.secretRef} (secretRef) is missing in ${namespace}`, "create it, or set secretRef to the Secret that holds the agents' credentials", typeof ctx.config.secretRef === "string" && ctx.config.secretRef.trim() !== "" ? "warn" : "info");
     const envSecrets = [...new Set([...config.envFromSecrets, ...Object.values(config.envSecretKeyRefs).map((ref) => ref.name)])];
     for (const secret of envSecrets) {
       await check(checks, "k8s_env_secret_exists", "k8s_env_secret_missing", async () => {
@@ -152,7 +152,7 @@ async function canI(client: KubeClient, namespace: string, group: string, resour
   return review.status?.allowed === true;
 }
 
-async function check(checks: AdapterEnvironmentCheck[], okCode: string, failCode: string, probe: () => Promise<string>, failMessage: string, hint: string, level: "warn" | "error" = "error"): Promise<void> {
+async function check(checks: AdapterEnvironmentCheck[], okCode: string, failCode: string, probe: () => Promise<string>, failMessage: string, hint: string, level: "info" | "warn" | "error" = "error"): Promise<void> {
   try {
     checks.push({ code: okCode, level: "info", message: await probe() });
   } catch (error) {

@@ -59,6 +59,12 @@ export interface RunManifests {
   prompt: AssembledPrompt;
   /** The container's working directory (a pod path). */
   workingDir: string;
+  /**
+   * The same directory as the server names it (the workspace cwd Paperclip or the config
+   * gave), when there is one: what a session stores, since Paperclip reads a stored cwd as a
+   * path on the server.
+   */
+  serverWorkingDir?: string;
   /** Things dropped or defaulted that an operator may want to know about (log them). */
   warnings: string[];
   /**
@@ -221,7 +227,17 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     roots === undefined
       ? []
       : ownDirectories.map((directory) => ({ what: directory.what, serverPath: joinPath(roots.server, directory.relative), podPath: joinPath(roots.pod, directory.relative) }));
-  return { job, secrets: [secret], names, claudeArgv, prompt: files.prompt, workingDir, warnings, sharedDirectories };
+  return {
+    job,
+    secrets: [secret],
+    names,
+    claudeArgv,
+    prompt: files.prompt,
+    workingDir,
+    ...optionalField("serverWorkingDir", cwd === undefined ? undefined : cwdSource),
+    warnings,
+    sharedDirectories,
+  };
 }
 
 /** The Secret entries of skills shipped with the run (their files, by skillFileKey). */

@@ -175,7 +175,7 @@ describe("a real Paperclip server with the claude_k8s adapter", () => {
     const requestsBefore = successAgent.model.requests.length;
     const woken = await server.api.post<HeartbeatRun>(`/agents/${successAgent.id}/wakeup`, { source: "on_demand", reason: "follow up", payload: { issueId } });
     const next = await waitForRun(server.api, woken.id, (run) => !["queued", "running"].includes(run.status), "to end");
-    expect(next).toMatchObject({ status: "succeeded", sessionIdBefore: successRun.sessionIdAfter, sessionIdAfter: successRun.sessionIdAfter });
+    expect(next, `${next.errorCode}: ${next.error}`).toMatchObject({ status: "succeeded", sessionIdBefore: successRun.sessionIdAfter, sessionIdAfter: successRun.sessionIdAfter });
     const nextEvents = streamJsonEvents(await runLogChunks(server.api, next.id));
     expect(nextEvents[0]).toMatchObject({ type: "system", subtype: "init", session_id: successRun.sessionIdAfter });
     const resumed = successAgent.model.requests.slice(requestsBefore).find((request) => request.answeredBy === "script")!;
