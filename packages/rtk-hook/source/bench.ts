@@ -9,6 +9,7 @@ import { runClaude, startModelServer, text, toolResults, toolUse } from "@claude
 import { buildCorpus, type CorpusItem } from "./bench-corpus.ts";
 import { hookAnswer, parseHookEvent } from "./hook-event.ts";
 import { isImportantLine } from "./important-lines.ts";
+import { defaultPersistedMaxBytes } from "./options.ts";
 import { stripAnsi } from "./terminal-text.ts";
 import { builtBin } from "./test-utils/built-bin.ts";
 import { unfoldSimilarLines } from "./test-utils/unfold-similar-lines.ts";
@@ -17,6 +18,13 @@ import { utf8ByteLength } from "./utf8.ts";
 const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), "rtk-hook-bench-"));
 const latencyRuns = Number(process.env.RTK_BENCH_RUNS ?? 40);
+// RTK_BENCH_PERSISTED_MAX_BYTES=N runs every hooked configuration with --persisted-max-bytes N
+// (how the default was chosen); unset, the hook's own default applies.
+const persistedFlag = process.env.RTK_BENCH_PERSISTED_MAX_BYTES;
+const persistedBudget = persistedFlag === undefined ? defaultPersistedMaxBytes : Number(persistedFlag);
+/** The issue's targets: at least 50% fewer bytes than without the hook, every error line kept; p50 under 80 ms. */
+const targetShare = 0.5;
+const targetP50Ms = 80;
 
 /** One CLI run that cats every corpus file through Bash; returns the tool_result texts the model got, in order. */
 async function modelReceives(files: string[], settings: string | undefined): Promise<string[]> {
@@ -30,7 +38,10 @@ async function modelReceives(files: string[], settings: string | undefined): Pro
   }
 }
 
-const settingsFor = (maxBytes: number) => JSON.stringify({ hooks: { PostToolUse: [{ matcher: "*", hooks: [{ type: "command", command: `node ${bin} --max-bytes ${maxBytes}` }] }] } });
+const settingsFor = (maxBytes: number) => {
+  const command = `node ${bin} --max-bytes ${maxBytes}${persistedFlag === undefined ? "" : ` --persisted-max-bytes ${persistedBudget}`}`;
+  return JSON.stringify({ hooks: { PostToolUse: [{ matcher: "*", hooks: [{ type: "command", command }] }] } });
+};
 
 /** The hook event Claude Code 2.1.330 sends for this output (over 30000 characters: truncated stdout plus the persisted file). */
 function hookEvent(item: CorpusItem, file: string): string {
@@ -137,7 +148,9 @@ try {
   const allTimes = hookTimes.flat();
 
   console.log("\nBytes of tool_result the model received (real Claude Code 2.1.330, Bash `cat` of each output)\n");
-  console.log("| output | raw | no hook | hook 50000 (default; 8000 for persisted outputs) | hook 10000 | hook 5000 | error/warning lines: raw / kept with no hook / 50000 / 10000 / 5000 |");
+  console.log(
+    `| output | raw | no hook | hook 50000 (default) | hook 10000 | hook 5000 | error/warning lines: raw / kept with no hook / 50000 / 10000 / 5000 |`,
+  );
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const row of rows) {
     console.log(`| ${row.item} | ${kb(row.raw)} | ${kb(row.without)} | ${kb(row.hook50k)} | ${kb(row.hook10k)} | ${kb(row.hook5k)} | ${row.errors} / ${row.keptWithout} / ${row.kept50k} / ${row.kept10k} / ${row.kept5k} |`);
@@ -145,19 +158,25 @@ try {
   console.log(
     `| **total** | ${kb(total("raw"))} | ${kb(total("without"))} | ${kb(total("hook50k"))} (${versus(total("hook50k"), total("raw"), "raw")}, ${versus(total("hook50k"), total("without"), "no hook")}) | ${kb(total("hook10k"))} (${versus(total("hook10k"), total("raw"), "raw")}, ${versus(total("hook10k"), total("without"), "no hook")}) | ${kb(total("hook5k"))} (${versus(total("hook5k"), total("raw"), "raw")}, ${versus(total("hook5k"), total("without"), "no hook")}) | ${total("errors")} / ${total("keptWithout")} / ${total("kept50k")} / ${total("kept10k")} / ${total("kept5k")} |`,
   );
-  // The issue's target: at least 50% fewer bytes than without the hook, every error line kept.
+  console.log(`\n(persisted outputs: --persisted-max-bytes ${persistedBudget}${persistedFlag === undefined ? ", the default" : ""}, capped by --max-bytes; their error lines always kept)`);
   const verdict = (bytes: "hook50k" | "hook10k" | "hook5k", kept: "kept50k" | "kept10k" | "kept5k") => {
     const under = 1 - total(bytes) / total("without");
-    const allKept = total(kept) === total("errors");
-    return `${under >= 0.5 && allKept ? "met" : "not met"} (${versus(total(bytes), total("without"), "no hook")}, ${total(kept)} of ${total("errors")} error lines kept)`;
+    const lost = total("errors") - total(kept);
+    const errors = lost === 0 ? `every error line kept (${total(kept)} of ${total("errors")})` : `${lost} of ${total("errors")} error lines lost`;
+    return `${under >= targetShare && lost === 0 ? "met" : "not met"}: ${versus(total(bytes), total("without"), "no hook")}, ${errors}`;
   };
-  console.log(`\nTarget, >= 50% fewer bytes than no hook with every error line kept: default ${verdict("hook50k", "kept50k")}; 10000 ${verdict("hook10k", "kept10k")}; 5000 ${verdict("hook5k", "kept5k")}`);
+  console.log(`\nTarget, >= ${targetShare * 100}% fewer bytes than no hook with every error line kept:`);
+  console.log(`  --max-bytes 50000 (default) ${verdict("hook50k", "kept50k")}`);
+  console.log(`  --max-bytes 10000 ${verdict("hook10k", "kept10k")}`);
+  console.log(`  --max-bytes 5000 ${verdict("hook5k", "kept5k")}`);
   console.log(`\nLatency the hook adds per tool call (built bin via /bin/sh, ${latencyRuns} runs per output, ${process.version})\n`);
   console.log("| output | p50 | p95 | the hook's own work (in-process median) |");
   console.log("|---|---:|---:|---:|");
   for (const row of rows) console.log(`| ${row.item} | ${row.p50.toFixed(1)} ms | ${row.p95.toFixed(1)} ms | ${row.work.toFixed(1)} ms |`);
   console.log(`| **all** | ${percentile(allTimes, 50).toFixed(1)} ms | ${percentile(allTimes, 95).toFixed(1)} ms | |`);
   console.log(`| (node -e 0, for scale) | ${percentile(nodeBaseline, 50).toFixed(1)} ms | ${percentile(nodeBaseline, 95).toFixed(1)} ms | |`);
+  const p50 = percentile(allTimes, 50);
+  console.log(`\nTarget, hook latency p50 under ${targetP50Ms} ms: ${p50 < targetP50Ms ? "met" : "not met"} (${p50.toFixed(1)} ms)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

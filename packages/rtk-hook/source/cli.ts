@@ -24,9 +24,11 @@ problem it prints nothing and explains on stderr.
                      Bash results are also kept under Claude Code's own inline limit
                      (30000 characters, or BASH_MAX_OUTPUT_LENGTH) so the model sees them
   --persisted-max-bytes N
-                     budget for Bash outputs Claude saved to a file because they passed that
-                     limit (default ${defaultPersistedMaxBytes}): head, tail, every error line and the file's
-                     path, which the model can Read; never more than --max-bytes
+                     budget for head, tail and marker of a Bash output Claude saved to a
+                     file because it passed that limit (default ${defaultPersistedMaxBytes}, at most --max-bytes);
+                     the marker names the file, which the model can Read, and every error
+                     and warning line (look-alikes folded) is kept on top of this budget,
+                     up to that limit
   --settings FILE    settings file to change (default: $CLAUDE_CONFIG_DIR/settings.json,
                      else ~/.claude/settings.json); every other setting and hook is kept
   --command CMD      hook command to register (for install it must contain "${hookName}",

@@ -1,6 +1,6 @@
 export { hookAnswer, parseHookEvent, persistedOutputPath, type PostToolUseEvent } from "./hook-event.ts";
 export { isImportantLine } from "./important-lines.ts";
-export { defaultInlineLimit, defaultMaxBytes, minimumBudget, type ReduceOptions } from "./options.ts";
+export { defaultInlineLimit, defaultMaxBytes, defaultPersistedMaxBytes, minimumBudget, type ReduceOptions } from "./options.ts";
 export { reduceText, type ReduceTextOptions, type TextReduction } from "./reduce-text.ts";
 export { reduceToolOutput } from "./reduce-tool-output.ts";
 export { type Reduction, unchanged } from "./reduction.ts";

@@ -1,5 +1,8 @@
 export type ReduceOptions = {
-  /** Most UTF-8 bytes of text the model gets from one tool call, markers included. Default 50000. */
+  /**
+   * Most UTF-8 bytes of text the model gets from one tool call, markers included. Default
+   * 50000. One exception: the error lines of a persisted Bash output (see persistedMaxBytes).
+   */
   maxBytes?: number;
   /**
    * Claude Code's own inline limit for Bash output, in characters (2.1.330: 30000, or
@@ -8,10 +11,12 @@ export type ReduceOptions = {
    */
   inlineLimit?: number;
   /**
-   * Budget for Bash outputs Claude Code persisted (over its inline limit; `persistedOutputPath`
-   * in the response). Claude itself would show a 2 KB preview and the file's path; the model
-   * can Read the file, so a small head and tail plus every error line is enough, and an
-   * inlined 30 KB would cost more than no hook at all. Default 8000; never above maxBytes.
+   * Budget for head, tail and markers of a Bash output Claude Code persisted to a file
+   * (`persistedOutputPath`), or would have (longer than inlineLimit). Without the hook the
+   * model would see a 2 KB head-only preview and the file's path; with the path in our
+   * marker it can Read the rest, so a small head and tail suffice. Every error/warning line
+   * (folded when look-alike) is kept on top of it, up to inlineLimit, even past maxBytes:
+   * the preview would have lost them. Default 3000; capped by maxBytes.
    */
   persistedMaxBytes?: number;
   /**
@@ -26,7 +31,8 @@ export type ResolvedOptions = { maxBytes: number; inlineLimit: number; persisted
 
 export const defaultMaxBytes = 50_000;
 export const defaultInlineLimit = 30_000;
-export const defaultPersistedMaxBytes = 8_000;
+/** About Claude's own 2 KB preview, plus a tail: see the README's figures for how it was chosen. */
+export const defaultPersistedMaxBytes = 3_000;
 /** Below this a cut leaves no room for a useful head, tail and marker. */
 export const minimumBudget = 1_000;
 

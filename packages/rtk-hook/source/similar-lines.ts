@@ -14,6 +14,12 @@ export function isFamilySummary(line: string): boolean {
   return line.startsWith(summaryPrefix) && line.includes(summaryMark);
 }
 
+/** How many error/warning lines a family summary stands for (0 for any other line). */
+export function familySize(line: string): number {
+  if (!isFamilySummary(line)) return 0;
+  return Number(/^\[rtk-hook: (\d+) more /.exec(line)?.[1] ?? 0);
+}
+
 const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
 
 function summary(first: string, others: string[][]): string {
