@@ -32,11 +32,14 @@ export function reduceBashOutput(response: unknown, options: ResolvedOptions): R
   // model can Read the rest), but its error lines are all kept, up to the inline limit:
   // Claude's own preview would have lost them, and past that limit Claude would save our
   // answer to a file again.
-  const budget = Math.min(hardBudget, (persisted ? Math.min(options.persistedMaxBytes, options.maxBytes) : options.maxBytes) - noteCost);
+  // An output saved by the wrapper gets the target budget on the same terms.
+  const savedPath = persistedPath ?? options.fullOutputPath;
+  const softBudget = persisted ? options.persistedMaxBytes : savedPath !== undefined ? options.targetBytes : options.maxBytes;
+  const budget = Math.min(hardBudget, Math.min(softBudget, options.maxBytes) - noteCost);
   const stdoutBytes = utf8ByteLength(stdout);
   const stderrBytes = utf8ByteLength(stderr);
   const stderrBudget = stdoutBytes + stderrBytes <= budget ? stderrBytes : Math.min(stderrBytes, Math.max(Math.floor(budget / 4), budget - stdoutBytes));
-  const common = { mode: "head-and-tail" as const, normalize: true, ...(persistedPath === undefined ? {} : { persistedOutputPath: persistedPath }) };
+  const common = { mode: "head-and-tail" as const, normalize: true, ...(savedPath === undefined ? {} : { persistedOutputPath: savedPath }) };
   // Both streams aim at their share of the budget; what error lines need beyond it comes
   // from the room left under the hard budget, stderr first (it is usually the shorter).
   const errReduction: TextReduction = reduceText(stderr, { ...common, maxBytes: Math.max(stderrBudget + hardBudget - budget, 0), softMaxBytes: stderrBudget });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runClaude, startModelServer, text, toolResults, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
 import { buildCorpus, type CorpusItem } from "./bench-corpus.ts";
-import { hookAnswer, parseHookEvent } from "./hook-event.ts";
+import { hookAnswer, type PostToolUseEvent, parseHookEvent } from "./hook-event.ts";
 import { isImportantLine } from "./important-lines.ts";
 import { defaultPersistedMaxBytes } from "./options.ts";
 import { stripAnsi } from "./terminal-text.ts";
@@ -99,7 +99,7 @@ function inProcessMs(item: CorpusItem, file: string): number {
   const times: number[] = [];
   for (let n = 0; n < 20; n += 1) {
     const started = process.hrtime.bigint();
-    const event = parseHookEvent(stdin)!;
+    const event = parseHookEvent(stdin) as PostToolUseEvent;
     hookAnswer(event, { fullOutput: item.output.length > 30_000 ? readFileSync(file, "utf8") : undefined });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }

@@ -70,8 +70,53 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a hook", () => {
     expect(stderr).toMatch(message as RegExp);
   });
 
-  it("ignores events other than PostToolUse", () => {
+  it("answers nothing to a PreToolUse event without a Bash command, or for another tool", () => {
     expect(run([], JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: {} }))).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(run([], JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Read", tool_input: { file_path: "/x" } }))).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(run([], JSON.stringify({ hook_event_name: "Stop" }))).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+});
+
+describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a PreToolUse hook, and reduce-output", () => {
+  const preToolUse = (command: string) =>
+    JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command, description: "run it", timeout: 60000 }, tool_use_id: "toolu_1" });
+
+  it("rewrites a Bash command, keeping the other inputs, and leaves the permission decision to Claude", () => {
+    const { code, stdout } = run(["--max-bytes", "6000"], preToolUse("npm test"));
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout).hookSpecificOutput;
+    expect(answer.hookEventName).toBe("PreToolUse");
+    expect(answer.permissionDecision).toBeUndefined();
+    expect(answer.updatedInput).toMatchObject({ description: "run it", timeout: 60000 });
+    expect(answer.updatedInput.command).toMatch(/\nnpm test$/);
+    // The reducer is this bin, called back with the same budgets.
+    expect(answer.updatedInput.command).toContain(`${process.execPath} ${cli} --max-bytes 6000 reduce-output`);
+  });
+
+  it("runs a failing command through the rewrite: reduced output, full output in a file named by the marker, exit status kept", () => {
+    const { stdout: answer } = run([], preToolUse("for i in $(seq 1 3000); do echo \"step $i done\"; done; echo 'src/a.ts(1,2): error TS2304: Cannot find name x' >&2; exit 2"));
+    const command = JSON.parse(answer).hookSpecificOutput.updatedInput.command;
+    const tee = join(dir, "tee");
+    const result = spawnSync("bash", ["-c", `eval "$C" < /dev/null`], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", C: command, CLAUDE_RTK_TEE_DIR: tee, TMPDIR: dir } });
+    expect(result.status).toBe(2);
+    expect(result.stdout.startsWith("step 1 done\n")).toBe(true);
+    expect(result.stdout.endsWith("step 3000 done\n")).toBe(true);
+    expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(4000);
+    expect(result.stderr.endsWith("\nsrc/a.ts(1,2): error TS2304: Cannot find name x\n") || result.stderr === "src/a.ts(1,2): error TS2304: Cannot find name x\n").toBe(true);
+    const path = /Full output: (\S+?)\]/.exec(result.stdout)?.[1];
+    expect(path?.startsWith(`${tee}/`)).toBe(true);
+    const full = readFileSync(path!, "utf8");
+    expect(full.split("\n").filter((line) => line.startsWith("step "))).toHaveLength(3000);
+    expect(full).toContain("error TS2304");
+    expect(readdirSync(dir).sort()).toEqual(["tee"]); // the capture directory is gone
+  });
+
+  it("reduce-output prints the output unreduced when its flags are bad", () => {
+    const capture = join(dir, "capture");
+    spawnSync("bash", ["-c", `mkdir -p ${capture} && seq 1 5000 > ${capture}/stdout && : > ${capture}/stderr`]);
+    const result = run(["reduce-output", "--max-bytes", "x", capture]);
+    expect(result.stdout).toBe(`${Array.from({ length: 5000 }, (_, n) => n + 1).join("\n")}\n`);
+    expect(result.stderr).toMatch(/--max-bytes must be an integer/);
   });
 });
 
@@ -116,9 +161,8 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook install / uninstall / settin
   it("prints a settings document for claude --settings", () => {
     const { code, stdout } = run(["settings-json", "--max-bytes", "8000", "--command", "node /opt/claude-rtk-hook.js"]);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({
-      hooks: { PostToolUse: [{ matcher: "*", hooks: [{ type: "command", command: "node /opt/claude-rtk-hook.js --max-bytes 8000", timeout: 30 }] }] },
-    });
+    const hook = { type: "command", command: "node /opt/claude-rtk-hook.js --max-bytes 8000", timeout: 30 };
+    expect(JSON.parse(stdout)).toEqual({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [hook] }], PostToolUse: [{ matcher: "*", hooks: [hook] }] } });
   });
 
   it("passes both budgets on to the hook command it registers", () => {

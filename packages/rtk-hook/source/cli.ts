@@ -6,19 +6,24 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { hookAnswer, parseHookEvent, persistedOutputPath } from "./hook-event.ts";
-import { defaultMaxBytes, defaultPersistedMaxBytes, minimumBudget, resolveOptions } from "./options.ts";
+import { hookAnswer, parseHookEvent, persistedOutputPath, preToolUseAnswer } from "./hook-event.ts";
+import { defaultMaxBytes, defaultPersistedMaxBytes, defaultTargetBytes, minimumBudget, resolveOptions } from "./options.ts";
+import { reduceOutputFiles } from "./reduce-output-files.ts";
 import { hookName, installHook, settingsDocument, shellQuote, uninstallHook } from "./settings.ts";
 
-const usage = `usage: ${hookName} [--max-bytes N] [--persisted-max-bytes N]   run as a Claude Code PostToolUse hook (event on stdin)
-       ${hookName} install [--settings FILE] [--max-bytes N] [--persisted-max-bytes N] [--command CMD]
-       ${hookName} uninstall [--settings FILE]
-       ${hookName} settings-json [--max-bytes N] [--persisted-max-bytes N] [--command CMD]
+const usage = `usage: ${hookName} [BUDGETS]   run as a Claude Code PreToolUse or PostToolUse hook (event on stdin)
+       ${hookName} install [--settings FILE] [--dry-run] [BUDGETS] [--command CMD]
+       ${hookName} uninstall [--settings FILE] [--dry-run]
+       ${hookName} settings-json [BUDGETS] [--command CMD]
+       ${hookName} reduce-output [BUDGETS] DIR   (the rewritten Bash command runs this)
+BUDGETS: [--max-bytes N] [--target-bytes N] [--persisted-max-bytes N]
 
 Cuts large tool outputs (Bash, Read, MCP tools, ...) before the model sees them: head and
 tail kept, error and warning lines kept, ANSI codes and repeated lines removed, a marker
-saying what was cut and where the full output is. Never breaks a tool call: on any
-problem it prints nothing and explains on stderr.
+saying what was cut and where the full output is. As a PreToolUse hook it rewrites Bash
+commands so that their output, failing or not, is reduced before Claude reads it (the full
+output is saved to a file named in the marker; exit status, cwd and env are kept). Never
+breaks a tool call: on any problem it prints nothing and explains on stderr.
 
   --max-bytes N      budget per tool result in UTF-8 bytes (default ${defaultMaxBytes}, min ${minimumBudget});
                      Bash results are also kept under Claude Code's own inline limit
@@ -29,6 +34,10 @@ problem it prints nothing and explains on stderr.
                      the marker names the file, which the model can Read, and every error
                      and warning line (look-alikes folded) is kept on top of this budget,
                      up to that limit
+  --target-bytes N   what a Bash output run through the rewrite aims at (default ${defaultTargetBytes},
+                     at most --max-bytes): its full output is saved to a file the marker
+                     names, and every error and warning line is kept on top of it, up to
+                     --max-bytes
   --settings FILE    settings file to change (default: $CLAUDE_CONFIG_DIR/settings.json,
                      else ~/.claude/settings.json); every other setting and hook is kept
   --command CMD      hook command to register (for install it must contain "${hookName}",
@@ -53,7 +62,8 @@ function readStdin(): Promise<string> {
   });
 }
 
-type Budgets = { maxBytes: number | undefined; persistedMaxBytes: number | undefined };
+type Budgets = { maxBytes: number | undefined; persistedMaxBytes: number | undefined; targetBytes: number | undefined };
+type BudgetFlags = { "max-bytes"?: string | undefined; "persisted-max-bytes"?: string | undefined; "target-bytes"?: string | undefined };
 
 function parseBudget(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -64,8 +74,12 @@ function parseBudget(flag: string, value: string | undefined): number | undefine
   return number;
 }
 
-function parseBudgets(values: { "max-bytes"?: string | undefined; "persisted-max-bytes"?: string | undefined }): Budgets {
-  return { maxBytes: parseBudget("--max-bytes", values["max-bytes"]), persistedMaxBytes: parseBudget("--persisted-max-bytes", values["persisted-max-bytes"]) };
+function parseBudgets(values: BudgetFlags): Budgets {
+  return {
+    maxBytes: parseBudget("--max-bytes", values["max-bytes"]),
+    persistedMaxBytes: parseBudget("--persisted-max-bytes", values["persisted-max-bytes"]),
+    targetBytes: parseBudget("--target-bytes", values["target-bytes"]),
+  };
 }
 
 /** The hook command with the budgets the user chose (defaults are left to the hook). */
@@ -73,6 +87,7 @@ function withBudgets(base: string, budgets: Budgets): string {
   const flags = [
     ...(budgets.maxBytes === undefined ? [] : [`--max-bytes ${budgets.maxBytes}`]),
     ...(budgets.persistedMaxBytes === undefined ? [] : [`--persisted-max-bytes ${budgets.persistedMaxBytes}`]),
+    ...(budgets.targetBytes === undefined ? [] : [`--target-bytes ${budgets.targetBytes}`]),
   ];
   return [base, ...flags].join(" ");
 }
@@ -84,7 +99,23 @@ function inlineLimitFromEnv(): number | undefined {
   return Math.max(Number(value), minimumBudget);
 }
 
-async function runHook(budgetFlags: Parameters<typeof parseBudgets>[0]): Promise<void> {
+/** The options the budgets give, defaults filled in; the persisted and target budgets never exceed the main one. */
+function reduceOptionsFor(budgets: Budgets) {
+  const maxBytes = budgets.maxBytes ?? defaultMaxBytes;
+  return {
+    maxBytes: budgets.maxBytes,
+    persistedMaxBytes: Math.min(budgets.persistedMaxBytes ?? defaultPersistedMaxBytes, maxBytes),
+    targetBytes: Math.min(budgets.targetBytes ?? defaultTargetBytes, maxBytes),
+    inlineLimit: inlineLimitFromEnv(),
+  };
+}
+
+/** This very bin as a shell command (the rewritten Bash command calls it back), with the budgets it was given. */
+function ownCommand(budgets: Budgets): string {
+  return withBudgets(`${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(import.meta.url))}`, budgets);
+}
+
+async function runHook(budgetFlags: BudgetFlags): Promise<void> {
   // Whatever happens, Claude's tool call goes on: nothing on stdout, exit 0, reason on stderr.
   // A reader that went away (EPIPE) must not turn into a crash with a stack trace either.
   process.stdout.on("error", (error) => process.stderr.write(`${hookName}: could not write the answer: ${error.message}\n`));
@@ -92,6 +123,11 @@ async function runHook(budgetFlags: Parameters<typeof parseBudgets>[0]): Promise
     const budgets = parseBudgets(budgetFlags);
     const event = parseHookEvent(await readStdin());
     if (!event) return;
+    if (event.hook_event_name === "PreToolUse") {
+      const { stdout } = preToolUseAnswer(event, ownCommand(budgets));
+      if (stdout) process.stdout.write(stdout);
+      return;
+    }
     const path = persistedOutputPath(event);
     let fullOutput: string | undefined;
     if (path !== undefined) {
@@ -101,9 +137,8 @@ async function runHook(budgetFlags: Parameters<typeof parseBudgets>[0]): Promise
         process.stderr.write(`${hookName}: could not read the persisted output ${path} (${(error as Error).message}); cutting Claude's truncated copy instead\n`);
       }
     }
-    // The persisted budget never exceeds the main one: --max-bytes 5000 alone means 5000 everywhere.
-    const persistedMaxBytes = Math.min(budgets.persistedMaxBytes ?? defaultPersistedMaxBytes, budgets.maxBytes ?? defaultMaxBytes);
-    const options = resolveOptions({ maxBytes: budgets.maxBytes, persistedMaxBytes, inlineLimit: inlineLimitFromEnv(), fullOutput });
+    // --max-bytes 5000 alone means 5000 everywhere.
+    const options = resolveOptions({ ...reduceOptionsFor(budgets), fullOutput });
     const { stdout } = hookAnswer(event, options);
     if (stdout) process.stdout.write(stdout);
   } catch (error) {
@@ -193,6 +228,8 @@ async function main(): Promise<number> {
       options: {
         "max-bytes": { type: "string" },
         "persisted-max-bytes": { type: "string" },
+        "target-bytes": { type: "string" },
+        "dry-run": { type: "boolean" },
         settings: { type: "string" },
         command: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -203,7 +240,13 @@ async function main(): Promise<number> {
   } catch (error) {
     // As a hook, a bad flag must not break the tool call: exit 0 with nothing on stdout.
     process.stderr.write(`${hookName}: ${(error as Error).message}\n${usage}\n`);
-    return process.argv.slice(2).some((arg) => ["install", "uninstall", "settings-json"].includes(arg)) ? 2 : 0;
+    // Nor may it swallow a command's output: print it as it is.
+    const args = process.argv.slice(2);
+    if (args.includes("reduce-output") && args.length > 1) {
+      await reduceOutputFiles(args.at(-1)!, undefined);
+      return 0;
+    }
+    return process.argv.slice(2).some((arg) => ["install", "uninstall", "settings-json", "reduce-output"].includes(arg)) ? 2 : 0;
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -218,6 +261,22 @@ async function main(): Promise<number> {
       return 0;
     }
     await runHook(values);
+    return 0;
+  }
+  if (command === "reduce-output") {
+    // Run by the rewritten command's EXIT trap: whatever goes wrong, the output is printed.
+    const [dir] = extra;
+    if (dir === undefined || extra.length > 1) {
+      process.stderr.write(`${hookName}: reduce-output takes one directory, got ${JSON.stringify(extra)}\n`);
+      return 2;
+    }
+    let options: ReturnType<typeof reduceOptionsFor> | undefined;
+    try {
+      options = reduceOptionsFor(parseBudgets(values));
+    } catch (error) {
+      process.stderr.write(`${hookName}: ${(error as Error).message}; printing the output unreduced\n`);
+    }
+    await reduceOutputFiles(dir, options);
     return 0;
   }
   try {

@@ -20,6 +20,15 @@ export type ReduceOptions = {
    */
   persistedMaxBytes?: number;
   /**
+   * What a cut Bash output aims at when its full text is in a file the model can Read
+   * (`fullOutputPath`, as `claude-rtk-hook reduce-output` saves it): head, tail and markers
+   * within it, error/warning lines kept on top of it up to maxBytes. Default 4000; capped by
+   * maxBytes. Outputs with no such file are cut only to maxBytes.
+   */
+  targetBytes?: number;
+  /** Where the full output of a Bash command was saved (the wrapper's tee file), named in the marker. */
+  fullOutputPath?: string;
+  /**
    * The full output when Claude Code persisted it (`persistedOutputPath`): its tool_response
    * then holds only the first 30000 characters. The hook bin reads the file; the pure core
    * does no I/O. Without it the reduction works on the truncated copy.
@@ -27,12 +36,21 @@ export type ReduceOptions = {
   fullOutput?: string;
 };
 
-export type ResolvedOptions = { maxBytes: number; inlineLimit: number; persistedMaxBytes: number; fullOutput: string | undefined };
+export type ResolvedOptions = {
+  maxBytes: number;
+  inlineLimit: number;
+  persistedMaxBytes: number;
+  targetBytes: number;
+  fullOutput: string | undefined;
+  fullOutputPath: string | undefined;
+};
 
 export const defaultMaxBytes = 50_000;
 export const defaultInlineLimit = 30_000;
 /** About Claude's own 2 KB preview, plus a tail: see the README's figures for how it was chosen. */
 export const defaultPersistedMaxBytes = 3_000;
+/** See the README's figures: with the full output a Read away, 4 KB holds the errors' context. */
+export const defaultTargetBytes = 4_000;
 /** Below this a cut leaves no room for a useful head, tail and marker. */
 export const minimumBudget = 1_000;
 
@@ -48,10 +66,15 @@ export function resolveOptions(options: ReduceOptions = {}): ResolvedOptions {
   if (options.fullOutput !== undefined && typeof options.fullOutput !== "string") {
     throw new TypeError(`rtk-hook: fullOutput must be a string, got ${typeof options.fullOutput}`);
   }
+  if (options.fullOutputPath !== undefined && typeof options.fullOutputPath !== "string") {
+    throw new TypeError(`rtk-hook: fullOutputPath must be a string, got ${typeof options.fullOutputPath}`);
+  }
   return {
     maxBytes: checkBudget("maxBytes", options.maxBytes, defaultMaxBytes),
     inlineLimit: checkBudget("inlineLimit", options.inlineLimit, defaultInlineLimit),
     persistedMaxBytes: checkBudget("persistedMaxBytes", options.persistedMaxBytes, defaultPersistedMaxBytes),
+    targetBytes: checkBudget("targetBytes", options.targetBytes, defaultTargetBytes),
     fullOutput: options.fullOutput,
+    fullOutputPath: options.fullOutputPath,
   };
 }
