@@ -1,3 +1,4 @@
+import { filterCommandOutput } from "./filters/command-filters.ts";
 import { isObject } from "./is-object.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { reduceText, type TextReduction } from "./reduce-text.ts";
@@ -13,6 +14,8 @@ import { utf8ByteLength } from "./utf8.ts";
 
 const persistedNote = (path: string, size: unknown) =>
   `[rtk-hook: full output${typeof size === "number" ? ` (${size} bytes)` : ""}: ${path}]`;
+
+const filterText = (text: string) => filterCommandOutput(text).text;
 
 export function reduceBashOutput(response: unknown, options: ResolvedOptions): Reduction {
   if (!isObject(response) || typeof response.stdout !== "string") return unchanged;
@@ -39,7 +42,7 @@ export function reduceBashOutput(response: unknown, options: ResolvedOptions): R
   const stdoutBytes = utf8ByteLength(stdout);
   const stderrBytes = utf8ByteLength(stderr);
   const stderrBudget = stdoutBytes + stderrBytes <= budget ? stderrBytes : Math.min(stderrBytes, Math.max(Math.floor(budget / 4), budget - stdoutBytes));
-  const common = { mode: "head-and-tail" as const, normalize: true, ...(savedPath === undefined ? {} : { persistedOutputPath: savedPath }) };
+  const common = { mode: "head-and-tail" as const, normalize: true, filter: filterText, ...(savedPath === undefined ? {} : { persistedOutputPath: savedPath }) };
   // Both streams aim at their share of the budget; what error lines need beyond it comes
   // from the room left under the hard budget, stderr first (it is usually the shorter).
   const errReduction: TextReduction = reduceText(stderr, { ...common, maxBytes: Math.max(stderrBudget + hardBudget - budget, 0), softMaxBytes: stderrBudget });

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { hookFixture } from "./test-utils/fixtures.ts";
 
 // The bin run from its sources (Node >= 22.18 strips the types); the built single file is
@@ -15,6 +15,9 @@ function run(args: string[], stdin = "", env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [cli, ...args], { input: stdin, encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+// Every test spawns processes: on a loaded machine that takes seconds, not a sign of a bug.
+vi.setConfig({ testTimeout: 30_000 });
 
 let dir: string;
 beforeEach(() => {
@@ -44,8 +47,9 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a hook", () => {
 
   it("reads the persisted full output so the tail it keeps is the real one", () => {
     const file = join(dir, "persisted.txt");
-    writeFileSync(file, `${log}\nTHE REAL LAST LINE`);
-    const { stdout } = run([], bigBashEvent(log.slice(0, 30_000), { persistedOutputPath: file, persistedOutputSize: 999 }));
+    const build = Array.from({ length: 5000 }, (_, n) => `compiling module ${n} of 5000`).join("\n");
+    writeFileSync(file, `${build}\nTHE REAL LAST LINE`);
+    const { stdout } = run([], bigBashEvent(build.slice(0, 30_000), { persistedOutputPath: file, persistedOutputSize: 999 }));
     const output = JSON.parse(stdout).hookSpecificOutput.updatedToolOutput;
     expect(output.stdout.endsWith("THE REAL LAST LINE")).toBe(true);
     expect(output.stdout).toContain(`Full output: ${file}`);
@@ -68,6 +72,13 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a hook", () => {
     expect(code).toBe(0);
     expect(stdout).toBe("");
     expect(stderr).toMatch(message as RegExp);
+  });
+
+  it("leaves the output of a rewritten command alone: it was reduced inside the command", () => {
+    const event = JSON.parse(bigBashEvent(log));
+    const rewritten = JSON.parse(run([], JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: "npm ci" } })).stdout).hookSpecificOutput.updatedInput;
+    expect(run(["--max-bytes", "4000"], JSON.stringify({ ...event, tool_input: rewritten }))).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(run(["--max-bytes", "4000"], JSON.stringify(event)).stdout).not.toBe("");
   });
 
   it("answers nothing to a PreToolUse event without a Bash command, or for another tool", () => {
@@ -176,5 +187,5 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook install / uninstall / settin
     expect(run(["instal"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "instal"/) });
     expect(run(["install", "--max-bytes", "x", "--command", "claude-rtk-hook"])).toMatchObject({ code: 2 });
     expect(run(["--help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("install [--settings FILE]") });
-  });
+  }, 30_000);
 });

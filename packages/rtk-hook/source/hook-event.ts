@@ -1,8 +1,8 @@
 import { isObject } from "./is-object.ts";
 import type { ReduceOptions } from "./options.ts";
 import { reduceToolOutput } from "./reduce-tool-output.ts";
-import type { Reduction } from "./reduction.ts";
-import { type WrapDecision, wrapCommand } from "./wrap-command.ts";
+import { type Reduction, unchanged } from "./reduction.ts";
+import { type WrapDecision, wrapCommand, wrapMarker } from "./wrap-command.ts";
 
 // The hook's contract with Claude Code (2.1.330): stdin is one JSON event; to replace what
 // the model gets, stdout is {"hookSpecificOutput": {"hookEventName": "PostToolUse",
@@ -51,6 +51,10 @@ export function persistedOutputPath(event: PostToolUseEvent): string | undefined
 
 /** stdout for the hook: the JSON answer, or "" when nothing changes. */
 export function hookAnswer(event: PostToolUseEvent, options: ReduceOptions = {}): { stdout: string; reduction: Reduction } {
+  // A rewritten Bash command's output was reduced inside the command already, with its full
+  // copy saved: cutting it again to --max-bytes would lose what that cut kept.
+  const input = event.tool_input;
+  if (event.tool_name === "Bash" && isObject(input) && typeof input.command === "string" && input.command.includes(wrapMarker)) return { stdout: "", reduction: unchanged };
   const reduction = reduceToolOutput(event.tool_name, event.tool_response, options);
   if (reduction.status === "unchanged") return { stdout: "", reduction };
   const answer = { hookSpecificOutput: { hookEventName: "PostToolUse", updatedToolOutput: reduction.output } };

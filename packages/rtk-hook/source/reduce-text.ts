@@ -24,6 +24,8 @@ export type ReduceTextOptions = {
   normalize: boolean;
   /** Where Claude Code saved the full output, named in the marker. */
   persistedOutputPath?: string;
+  /** Applied after normalising, before the cut: a per-command filter (filters/), which keeps every error/warning line. */
+  filter?: (text: string) => string;
   /** head mode: the line number of the text's first line (Read's startLine). */
   startLine?: number;
 };
@@ -262,7 +264,8 @@ function finish(input: string, result: string, bytesBefore: number, options: Red
  */
 export function reduceText(input: string, options: ReduceTextOptions): TextReduction {
   const bytesBefore = utf8ByteLength(input);
-  const text = options.normalize ? normalizeText(input) : input;
+  const normalized = options.normalize ? normalizeText(input) : input;
+  const text = options.filter ? options.filter(normalized) : normalized;
   if ((text === input ? bytesBefore : utf8ByteLength(text)) <= targetBytes(options)) return unchangedOrNormalized(input, text, bytesBefore);
   return options.mode === "head" ? reduceHead(input, text, bytesBefore, options) : reduceHeadAndTail(input, text, bytesBefore, options);
 }

@@ -3,12 +3,15 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { shellFastPathBytes, wrapCommand } from "./wrap-command.ts";
 
 // The rewritten command is run by a real bash the way Claude Code 2.1.330 runs a Bash tool
 // call: `bash -c "eval '<command>' < /dev/null && pwd -P >| <file>"`, stdout and stderr on
 // one file (merged) or two.
+
+// Every test spawns processes: on a loaded machine that takes seconds, not a sign of a bug.
+vi.setConfig({ testTimeout: 30_000 });
 
 let dir: string;
 beforeEach(() => {
