@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runClaude, startModelServer, text, toolResults, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
 import { hookAnswer, type PostToolUseEvent, parseHookEvent, type PreToolUseEvent, preToolUseAnswer } from "./hook-event.ts";
-import { isImportantLine } from "./important-lines.ts";
+import { importantLineFlags } from "./important-lines.ts";
 import { stripAnsi } from "./terminal-text.ts";
 import { builtBin } from "./test-utils/built-bin.ts";
 import { type CorpusEntry, readCorpus } from "./test-utils/corpus.ts";
@@ -76,7 +76,12 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 
-const importantLines = (output: string) => [...new Set(stripAnsi(output).split("\n").filter((line) => line.trim() !== "" && isImportantLine(line)))];
+/** The raw output's error/warning lines, as the hook counts them (a diff's content lines are code, not errors). */
+function importantLines(output: string): string[] {
+  const lines = stripAnsi(output).split("\n");
+  const flags = importantLineFlags(lines);
+  return [...new Set(lines.filter((line, index) => line.trim() !== "" && flags[index]))];
+}
 
 /** Error lines of the raw output found in what the model received (folded look-alikes count when their numbers are listed). */
 function keptCount(lines: string[], received: string): number {

