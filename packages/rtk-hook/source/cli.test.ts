@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -153,6 +153,44 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook install / uninstall / settin
     expect(run(["uninstall", "--settings", settings]).code).toBe(0);
     expect(readFileSync(settings, "utf8")).toBe(original);
     expect(readdirSync(dir)).toEqual(["settings.json"]); // no temp files left behind
+  });
+
+  it("--dry-run prints the change as a diff and writes nothing", () => {
+    const settings = join(dir, "settings.json");
+    writeFileSync(settings, original);
+    const { code, stdout, stderr } = run(["install", "--dry-run", "--settings", settings, "--command", "claude-rtk-hook"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`--- ${settings}\n`);
+    expect(stdout).toContain('+    "PreToolUse": [');
+    expect(stdout).toContain('+            "command": "claude-rtk-hook",');
+    expect(stdout.split("\n").filter((line) => line.startsWith("-") && !line.startsWith("---"))).toEqual([]);
+    expect(stderr).toMatch(/dry run, .*settings.json not written/);
+    expect(readFileSync(settings, "utf8")).toBe(original);
+    expect(run(["install", "--settings", settings, "--command", "claude-rtk-hook"]).code).toBe(0);
+    expect(run(["uninstall", "--dry-run", "--settings", settings]).stdout).toContain('-    "PreToolUse": [');
+    expect(JSON.parse(readFileSync(settings, "utf8")).hooks.PreToolUse).toHaveLength(1);
+  });
+
+  it("names the settings file and the fix when it holds hooks it cannot merge, and leaves it alone", () => {
+    const settings = join(dir, "settings.json");
+    const text = JSON.stringify({ hooks: { PreToolUse: "guard.sh" } });
+    writeFileSync(settings, text);
+    const { code, stderr } = run(["install", "--settings", settings, "--command", "claude-rtk-hook"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${settings}: settings "hooks.PreToolUse" must be an array of matcher groups`);
+    expect(stderr).toContain("fix it by hand first");
+    expect(readFileSync(settings, "utf8")).toBe(text);
+  });
+
+  it("gain sums the bytes cut in the transcripts under $CLAUDE_CONFIG_DIR/projects", () => {
+    const project = join(dir, "config", "projects", "-work");
+    mkdirSync(project, { recursive: true });
+    const result = (content: string) => JSON.stringify({ type: "user", message: { content: [{ type: "tool_result", content }] } });
+    writeFileSync(join(project, "a.jsonl"), `${result("[rtk-hook: cut 10 of 20 lines (6000 of 8000 bytes) here.]")}\n${result("ok")}\n`);
+    const { code, stdout } = run(["gain", "--days", "7"], "", { CLAUDE_CONFIG_DIR: join(dir, "config") });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^1 session in the last 7 days: 2 tool results, 1 cut by rtk-hook; 6\.0 KB of their 8\.0 KB cut \(75%\)/);
+    expect(run(["gain"], "", { CLAUDE_CONFIG_DIR: join(dir, "nowhere") })).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot read Claude Code's transcripts in .*nowhere\/projects .*set CLAUDE_CONFIG_DIR/) });
   });
 
   it("uses $CLAUDE_CONFIG_DIR/settings.json by default and creates it", () => {

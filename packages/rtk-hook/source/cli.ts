@@ -1,20 +1,23 @@
 // claude-rtk-hook: the PostToolUse hook itself (no subcommand: event on stdin), plus
 // install / uninstall / settings-json. Built into one self-contained file (dist/cli.js) that
 // the adapter copies into pods and `install` copies next to the settings file.
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { addTranscript, describeGain, emptyGain } from "./gain.ts";
 import { hookAnswer, parseHookEvent, persistedOutputPath, preToolUseAnswer } from "./hook-event.ts";
 import { defaultMaxBytes, defaultPersistedMaxBytes, defaultTargetBytes, minimumBudget, resolveOptions } from "./options.ts";
 import { reduceOutputFiles } from "./reduce-output-files.ts";
 import { hookName, installHook, settingsDocument, shellQuote, uninstallHook } from "./settings.ts";
+import { lineDiff } from "./text-diff.ts";
 
 const usage = `usage: ${hookName} [BUDGETS]   run as a Claude Code PreToolUse or PostToolUse hook (event on stdin)
        ${hookName} install [--settings FILE] [--dry-run] [BUDGETS] [--command CMD]
        ${hookName} uninstall [--settings FILE] [--dry-run]
        ${hookName} settings-json [BUDGETS] [--command CMD]
+       ${hookName} gain [--days N]   bytes the hook cut in recent sessions (Claude Code's transcripts)
        ${hookName} reduce-output [BUDGETS] DIR   (the rewritten Bash command runs this)
 BUDGETS: [--max-bytes N] [--target-bytes N] [--persisted-max-bytes N]
 
@@ -44,6 +47,8 @@ breaks a tool call: on any problem it prints nothing and explains on stderr.
                      which is how uninstall finds it); default for
                      install: copy this file to <settings dir>/hooks/${hookName}.mjs and run
                      it with node; default for settings-json: "${hookName}" on PATH
+  --dry-run          install / uninstall: print the change to the settings file as a diff, write nothing
+  --days N           gain: sessions whose transcript changed in the last N days (default 30)
   -h, --help         this text
 
 install and uninstall are idempotent and write atomically (temp file, then rename).
@@ -151,19 +156,39 @@ function defaultSettingsFile(): string {
   return join(configDir, "settings.json");
 }
 
-function readSettings(file: string): unknown {
+function readSettings(file: string): { text: string; settings: unknown } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { text: "", settings: {} };
+    throw new Error(`cannot read ${file} (${(error as Error).message}); fix its permissions or pass another file with --settings`);
   }
-  if (text.trim() === "") return {};
+  if (text.trim() === "") return { text, settings: {} };
   try {
-    return JSON.parse(text);
+    return { text, settings: JSON.parse(text) };
   } catch (error) {
     throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix or move it, then run again`);
+  }
+}
+
+/** Applies a settings change: written atomically, or shown as a diff with --dry-run. */
+function applySettings(file: string, before: string, next: unknown, dryRun: boolean): void {
+  const after = `${JSON.stringify(next, null, 2)}\n`;
+  if (dryRun) {
+    process.stdout.write(after === before ? "" : `--- ${file}\n+++ ${file} (after)\n${lineDiff(before, after)}`);
+    process.stderr.write(`${hookName}: dry run, ${file} ${after === before ? "would not change" : "not written"}\n`);
+    return;
+  }
+  if (after !== before) writeAtomically(file, after);
+}
+
+/** Settings errors name the file: "hooks must be an object" alone does not say which file to fix. */
+function mergeOrExplain<T>(file: string, merge: () => T): T {
+  try {
+    return merge();
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
   }
 }
 
@@ -195,29 +220,57 @@ function ownBuiltFile(): string | undefined {
 
 const installedCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.mjs`);
 
-function install(settingsFile: string, budgets: Budgets, command: string | undefined): void {
+function install(settingsFile: string, budgets: Budgets, command: string | undefined, dryRun: boolean): void {
+  const { text, settings } = readSettings(settingsFile);
   let base = command;
   if (base === undefined) {
     const self = ownBuiltFile();
     if (!self) throw new UsageError("install from sources needs --command (or run the built bin: dist/cli.js)");
     const copy = installedCopy(settingsFile);
-    mkdirSync(dirname(copy), { recursive: true });
-    // A stable copy: npx caches are pruned, and the hook must outlive this process.
-    if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
     base = `node ${shellQuote(copy)}`;
+    if (!dryRun) {
+      mkdirSync(dirname(copy), { recursive: true });
+      // A stable copy: npx caches are pruned, and the hook must outlive this process.
+      if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
+    }
   }
   const full = withBudgets(base, budgets);
-  const next = installHook(readSettings(settingsFile), full);
-  writeAtomically(settingsFile, `${JSON.stringify(next, null, 2)}\n`);
-  process.stderr.write(`${hookName}: installed in ${settingsFile} (PostToolUse, every tool): ${full}\n`);
+  const next = mergeOrExplain(settingsFile, () => installHook(settings, full));
+  applySettings(settingsFile, text, next, dryRun);
+  if (!dryRun) process.stderr.write(`${hookName}: installed in ${settingsFile} (PreToolUse for Bash, PostToolUse for every tool): ${full}\n`);
 }
 
-function uninstall(settingsFile: string): void {
-  const current = readSettings(settingsFile);
-  const next = uninstallHook(current);
-  if (JSON.stringify(next) !== JSON.stringify(current)) writeAtomically(settingsFile, `${JSON.stringify(next, null, 2)}\n`);
+function uninstall(settingsFile: string, dryRun: boolean): void {
+  const { text, settings } = readSettings(settingsFile);
+  const next = mergeOrExplain(settingsFile, () => uninstallHook(settings));
+  const installed = JSON.stringify(next) !== JSON.stringify(settings);
+  if (installed || dryRun) applySettings(settingsFile, text, next, dryRun);
+  if (dryRun) return;
   rmSync(installedCopy(settingsFile), { force: true });
-  process.stderr.write(`${hookName}: removed from ${settingsFile}\n`);
+  process.stderr.write(installed ? `${hookName}: removed from ${settingsFile}\n` : `${hookName}: not installed in ${settingsFile}, nothing to remove\n`);
+}
+
+function transcripts(dir: string, since: number): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...transcripts(path, since));
+    else if (entry.name.endsWith(".jsonl") && statSync(path).mtimeMs >= since) files.push(path);
+  }
+  return files;
+}
+
+function gain(days: number): void {
+  const projects = join(process.env.CLAUDE_CONFIG_DIR || join(homedir(), ".claude"), "projects");
+  let files: string[];
+  try {
+    files = transcripts(projects, Date.now() - days * 86_400_000);
+  } catch (error) {
+    throw new Error(`cannot read Claude Code's transcripts in ${projects} (${(error as Error).message}); run Claude Code once, or set CLAUDE_CONFIG_DIR to its configuration directory`);
+  }
+  const total = emptyGain();
+  for (const file of files) addTranscript(total, readFileSync(file, "utf8"));
+  process.stdout.write(`${describeGain(total, files.length, days)}\n`);
 }
 
 async function main(): Promise<number> {
@@ -230,6 +283,7 @@ async function main(): Promise<number> {
         "persisted-max-bytes": { type: "string" },
         "target-bytes": { type: "string" },
         "dry-run": { type: "boolean" },
+        days: { type: "string" },
         settings: { type: "string" },
         command: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -246,7 +300,7 @@ async function main(): Promise<number> {
       await reduceOutputFiles(args.at(-1)!, undefined);
       return 0;
     }
-    return process.argv.slice(2).some((arg) => ["install", "uninstall", "settings-json", "reduce-output"].includes(arg)) ? 2 : 0;
+    return process.argv.slice(2).some((arg) => ["install", "uninstall", "settings-json", "gain", "reduce-output"].includes(arg)) ? 2 : 0;
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -285,11 +339,17 @@ async function main(): Promise<number> {
     const settingsFile = resolve(values.settings ?? defaultSettingsFile());
     switch (command) {
       case "install":
-        install(settingsFile, budgets, values.command);
+        install(settingsFile, budgets, values.command, values["dry-run"] === true);
         return 0;
       case "uninstall":
-        uninstall(settingsFile);
+        uninstall(settingsFile, values["dry-run"] === true);
         return 0;
+      case "gain": {
+        const days = values.days === undefined ? 30 : Number(values.days);
+        if (!/^\d+$/.test(values.days ?? "30") || days < 1) throw new UsageError(`--days must be a whole number of days >= 1, got ${JSON.stringify(values.days)}`);
+        gain(days);
+        return 0;
+      }
       case "settings-json": {
         const base = values.command ?? hookName;
         const full = withBudgets(base, budgets);
@@ -297,7 +357,7 @@ async function main(): Promise<number> {
         return 0;
       }
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (expected install, uninstall or settings-json)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (expected install, uninstall, settings-json, gain or reduce-output)`);
     }
   } catch (error) {
     process.stderr.write(`${hookName}: ${(error as Error).message}\n`);

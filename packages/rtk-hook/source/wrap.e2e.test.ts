@@ -91,6 +91,9 @@ describe("failing commands through the PreToolUse rewrite", () => {
     const path = fullOutputPath(hooked!.content);
     expect(path).toBeDefined();
     expect(readFileSync(path!, "utf8")).toBe(raw.stdout);
+    // gain reads the session's transcript back: the cut is counted.
+    const gain = execFileSync(process.execPath, [bin, "gain", "--days", "1"], { encoding: "utf8", env: { ...process.env, CLAUDE_CONFIG_DIR: join(home, ".claude") } });
+    expect(gain).toMatch(/ sessions? in the last 1 days: \d+ tool results, 1 cut by rtk-hook; [\d.]+ KB of their [\d.]+ KB cut/);
   });
 
   it("a failing test run reaches the model reduced, with the failing test names and exit status 1", async () => {
