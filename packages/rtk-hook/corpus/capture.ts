@@ -8,7 +8,7 @@
 import { execSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { CorpusEntry } from "../source/test-utils/corpus.ts";
 
@@ -143,7 +143,7 @@ try {
     const result = spawnSync("bash", ["-c", `${item.command} 2>&1`], { cwd: item.cwd ?? work, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 600_000, env: plainEnv });
     const output = Buffer.from(result.stdout ?? "").subarray(0, maxSavedBytes).toString("utf8").replace(/\uFFFD$/, "");
     // Machine-specific paths would make the corpus differ between machines for no reason.
-    const text = output.replaceAll(work, "/tmp/corpus").replaceAll(repoRoot.replace(/\/$/, ""), "/repo");
+    const text = output.replaceAll(work, "/tmp/corpus").replaceAll(repoRoot.replace(/\/$/, ""), "/repo").replaceAll(`${homedir()}/`, "/home/user/");
     writeFileSync(join(outputs, `${item.id}.txt`), text);
     entries.push({ id: item.id, family: item.family, split: item.split ?? "tuning", command: item.command.replaceAll(repoRoot.replace(/\/$/, ""), "/repo"), exitStatus: result.status ?? 1, bytes: Buffer.byteLength(text) });
     console.error(`${item.id}: exit ${result.status}, ${Buffer.byteLength(text)} bytes`);
