@@ -1,28 +1,48 @@
-// ./dev bench rtk-hook: what the model receives from real tool outputs with and without the
-// hook, measured with the real Claude Code CLI against the scripted model server, and the
-// latency the hook adds per tool call (the built bin, spawned through a shell as Claude does).
+// ./dev bench rtk-hook: what the model receives from the captured corpus of real command
+// outputs (corpus/, see corpus/capture.ts) with and without the hook, measured with the real
+// Claude Code CLI against the scripted model server: each output is replayed as a Bash call
+// (`cat` of the file, then `exit N` with the command's real exit status, so failing commands
+// take Claude's failure path). Then the latency the hook adds per call, and the rewrite's own
+// overhead on a command.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runClaude, startModelServer, text, toolResults, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
-import { buildCorpus, type CorpusItem } from "./bench-corpus.ts";
-import { hookAnswer, parseHookEvent } from "./hook-event.ts";
-import { isImportantLine } from "./important-lines.ts";
+import { hookAnswer, type PostToolUseEvent, parseHookEvent, type PreToolUseEvent, preToolUseAnswer } from "./hook-event.ts";
+import { importantLineFlags } from "./important-lines.ts";
 import { stripAnsi } from "./terminal-text.ts";
 import { builtBin } from "./test-utils/built-bin.ts";
+import { type CorpusEntry, readCorpus } from "./test-utils/corpus.ts";
 import { unfoldSimilarLines } from "./test-utils/unfold-similar-lines.ts";
 import { utf8ByteLength } from "./utf8.ts";
 
 const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), "rtk-hook-bench-"));
 const latencyRuns = Number(process.env.RTK_BENCH_RUNS ?? 40);
+/** The issue's targets. */
+const targetShare = 0.6;
+const targets = { hookP50: 40, hookP95: 80, wrapperP50: 10 };
 
-/** One CLI run that cats every corpus file through Bash; returns the tool_result texts the model got, in order. */
-async function modelReceives(files: string[], settings: string | undefined): Promise<string[]> {
-  const server = await startModelServer({ script: [...files.map((file) => toolUse("Bash", { command: `cat ${file}` })), text("Done.")] });
+type Item = CorpusEntry & { file: string; output: string };
+type Config = { name: string; settings: string | undefined };
+
+const settingsJson = (...flags: string[]) => execFileSync(process.execPath, [bin, "settings-json", "--command", `node ${bin}`, ...flags], { encoding: "utf8" });
+const configs: Config[] = [
+  { name: "no hook", settings: undefined },
+  { name: "defaults", settings: settingsJson() },
+  { name: "--max-bytes 5000", settings: settingsJson("--max-bytes", "5000") },
+];
+
+const replay = (item: Item) => `cat ${item.file}${item.exitStatus === 0 ? "" : `; exit ${item.exitStatus}`}`;
+
+/** One CLI run that replays every item through Bash; returns the tool_result texts the model got, in order. */
+async function modelReceives(items: Item[], config: Config): Promise<string[]> {
+  const server = await startModelServer({ script: [...items.map((item) => toolUse("Bash", { command: replay(item) })), text("Done.")] });
+  const home = mkdtempSync(join(dir, "home-"));
   try {
-    const run = await runClaude({ baseUrl: server.url, prompt: "go", args: settings ? ["--settings", settings] : [], timeoutMs: 300_000 });
+    const run = await runClaude({ baseUrl: server.url, prompt: "go", home, args: config.settings ? ["--settings", config.settings] : [], timeoutMs: 600_000, env: { CLAUDE_RTK_TEE_DIR: join(home, "tee") } });
     if (run.result?.is_error !== false) throw new Error(`claude run failed: ${run.stderr || JSON.stringify(run.result)}`);
     return toolResults(server.scriptedRequests().at(-1)!.body).map((result) => result.content);
   } finally {
@@ -30,33 +50,21 @@ async function modelReceives(files: string[], settings: string | undefined): Pro
   }
 }
 
-const settingsFor = (maxBytes: number) => JSON.stringify({ hooks: { PostToolUse: [{ matcher: "*", hooks: [{ type: "command", command: `node ${bin} --max-bytes ${maxBytes}` }] }] } });
-
-/** The hook event Claude Code 2.1.330 sends for this output (over 30000 characters: truncated stdout plus the persisted file). */
-function hookEvent(item: CorpusItem, file: string): string {
-  const large = item.output.length > 30_000;
-  const response = {
-    stdout: large ? item.output.slice(0, 30_000) : item.output,
-    stderr: "",
-    interrupted: false,
-    isImage: false,
-    noOutputExpected: false,
-    ...(large ? { persistedOutputPath: file, persistedOutputSize: utf8ByteLength(item.output) } : {}),
-  };
-  return JSON.stringify({ hook_event_name: "PostToolUse", tool_name: "Bash", tool_input: { command: `cat ${file}` }, tool_response: response, tool_use_id: "toolu_bench" });
-}
+// A minimal environment, as Claude Code gives its hooks and shell: no start-up files sourced
+// through BASH_ENV or the like, which would time the machine's shell set-up instead.
+const latencyEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/", TMPDIR: dir };
 
 function spawnOnce(command: string, stdin: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn("/bin/sh", ["-c", command], { stdio: ["pipe", "ignore", "inherit"] });
+    const child = spawn("/bin/sh", ["-c", command], { stdio: ["pipe", "ignore", "inherit"], env: latencyEnv });
     child.on("error", reject);
     child.on("close", () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
     child.stdin.end(stdin);
   });
 }
 
-async function latencies(command: string, stdin: string): Promise<number[]> {
+async function latencies(command: string, stdin = ""): Promise<number[]> {
   for (let n = 0; n < 3; n += 1) await spawnOnce(command, stdin); // warm the page cache
   const times: number[] = [];
   for (let n = 0; n < latencyRuns; n += 1) times.push(await spawnOnce(command, stdin));
@@ -68,96 +76,130 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 
+/** The raw output's error/warning lines, as the hook counts them (a diff's content lines are code, not errors). */
 function importantLines(output: string): string[] {
-  return [...new Set(stripAnsi(output).split("\n").filter((line) => line.trim() !== "" && isImportantLine(line)))];
+  const lines = stripAnsi(output).split("\n");
+  const flags = importantLineFlags(lines);
+  return [...new Set(lines.filter((line, index) => line.trim() !== "" && flags[index]))];
 }
 
 /** Error lines of the raw output found in what the model received (folded look-alikes count when their numbers are listed). */
-const keptCount = (lines: string[], received: string) => {
-  const receivedLines = new Set(unfoldSimilarLines(received.split("\n")));
+function keptCount(lines: string[], received: string): number {
+  const receivedLines = new Set(unfoldSimilarLines(stripAnsi(received).split("\n")));
   return lines.filter((line) => receivedLines.has(line)).length;
-};
-
-const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
-const versus = (part: number, whole: number, name: string) =>
-  part <= whole ? `${Math.round((1 - part / whole) * 100)}% under ${name}` : `${(part / whole).toFixed(1)}x ${name}`;
-
-/** The hook's own work in this process (parse, cut, serialise), without Node's start-up: median of 20. */
-function inProcessMs(item: CorpusItem, file: string): number {
-  const stdin = hookEvent(item, file);
-  const times: number[] = [];
-  for (let n = 0; n < 20; n += 1) {
-    const started = process.hrtime.bigint();
-    const event = parseHookEvent(stdin)!;
-    hookAnswer(event, { fullOutput: item.output.length > 30_000 ? readFileSync(file, "utf8") : undefined });
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return percentile(times, 50);
 }
 
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+const versus = (part: number, whole: number) => (part <= whole ? `${Math.round((1 - part / whole) * 100)}% fewer` : `${Math.round((part / whole - 1) * 100)}% more`);
+
+/** A Bash call as Claude Code 2.1.330 runs it. */
+const asClaudeRuns = (command: string) => `bash -c ${JSON.stringify(`eval ${shellQuoted(command)} < /dev/null && pwd -P >| ${join(dir, "cwd")}`)}`;
+const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+
 try {
-  console.error("building the corpus (npm, node --test, git, ls, tsc, npm view)...");
-  const corpus = buildCorpus(dir);
-  const files = corpus.map((item, index) => {
-    const file = join(dir, `item-${index}.txt`);
-    writeFileSync(file, item.output);
-    return file;
-  });
-  console.error("asking the real CLI: without the hook, with --max-bytes 50000 (default), with --max-bytes 10000 and 5000...");
-  const without = await modelReceives(files, undefined);
-  const withDefault = await modelReceives(files, settingsFor(50_000));
-  const withTight = await modelReceives(files, settingsFor(10_000));
-  const withTighter = await modelReceives(files, settingsFor(5_000));
-
-  console.error(`measuring hook latency (${latencyRuns} spawns per item)...`);
-  const nodeBaseline = await latencies(`${process.execPath} -e 0`, "");
-  const hookTimes: number[][] = [];
-  for (const [index, item] of corpus.entries()) hookTimes.push(await latencies(`${process.execPath} ${bin}`, hookEvent(item, files[index]!)));
-
+  const corpus = readCorpus();
+  const received = new Map<string, string[]>();
+  for (const config of configs) {
+    console.error(`asking the real CLI, ${config.name}: ${corpus.length} Bash calls...`);
+    received.set(config.name, await modelReceives(corpus, config));
+  }
   const rows = corpus.map((item, index) => {
     const important = importantLines(item.output);
     return {
-      item: item.name,
-      raw: utf8ByteLength(item.output),
-      without: utf8ByteLength(without[index]!),
-      hook50k: utf8ByteLength(withDefault[index]!),
-      hook10k: utf8ByteLength(withTight[index]!),
-      hook5k: utf8ByteLength(withTighter[index]!),
-      errors: important.length,
-      keptWithout: keptCount(important, without[index]!),
-      kept50k: keptCount(important, withDefault[index]!),
-      kept10k: keptCount(important, withTight[index]!),
-      kept5k: keptCount(important, withTighter[index]!),
-      work: inProcessMs(item, files[index]!),
-      p50: percentile(hookTimes[index]!, 50),
-      p95: percentile(hookTimes[index]!, 95),
+      item,
+      important: important.length,
+      bytes: configs.map((config) => utf8ByteLength(received.get(config.name)![index]!)),
+      kept: configs.map((config) => keptCount(important, received.get(config.name)![index]!)),
     };
   });
-  const total = (key: "raw" | "without" | "hook50k" | "hook10k" | "hook5k" | "errors" | "keptWithout" | "kept50k" | "kept10k" | "kept5k") => rows.reduce((sum, row) => sum + row[key], 0);
-  const allTimes = hookTimes.flat();
 
-  console.log("\nBytes of tool_result the model received (real Claude Code 2.1.330, Bash `cat` of each output)\n");
-  console.log("| output | raw | no hook | hook 50000 (default; 8000 for persisted outputs) | hook 10000 | hook 5000 | error/warning lines: raw / kept with no hook / 50000 / 10000 / 5000 |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
-  for (const row of rows) {
-    console.log(`| ${row.item} | ${kb(row.raw)} | ${kb(row.without)} | ${kb(row.hook50k)} | ${kb(row.hook10k)} | ${kb(row.hook5k)} | ${row.errors} / ${row.keptWithout} / ${row.kept50k} / ${row.kept10k} / ${row.kept5k} |`);
-  }
-  console.log(
-    `| **total** | ${kb(total("raw"))} | ${kb(total("without"))} | ${kb(total("hook50k"))} (${versus(total("hook50k"), total("raw"), "raw")}, ${versus(total("hook50k"), total("without"), "no hook")}) | ${kb(total("hook10k"))} (${versus(total("hook10k"), total("raw"), "raw")}, ${versus(total("hook10k"), total("without"), "no hook")}) | ${kb(total("hook5k"))} (${versus(total("hook5k"), total("raw"), "raw")}, ${versus(total("hook5k"), total("without"), "no hook")}) | ${total("errors")} / ${total("keptWithout")} / ${total("kept50k")} / ${total("kept10k")} / ${total("kept5k")} |`,
-  );
-  // The issue's target: at least 50% fewer bytes than without the hook, every error line kept.
-  const verdict = (bytes: "hook50k" | "hook10k" | "hook5k", kept: "kept50k" | "kept10k" | "kept5k") => {
-    const under = 1 - total(bytes) / total("without");
-    const allKept = total(kept) === total("errors");
-    return `${under >= 0.5 && allKept ? "met" : "not met"} (${versus(total(bytes), total("without"), "no hook")}, ${total(kept)} of ${total("errors")} error lines kept)`;
+  console.log("\nBytes of the tool_result the model received, and error/warning lines kept (real Claude Code 2.1.330)\n");
+  console.log(`| family | outputs | raw | ${configs.map((config) => config.name).join(" | ")} | error/warning lines: raw / ${configs.map((config) => config.name).join(" / ")} |`);
+  console.log(`|---|---:|---:|${configs.map(() => "---:|").join("")}---:|`);
+  const summarize = (label: string, selected: typeof rows) => {
+    const sum = (pick: (row: (typeof rows)[number]) => number) => selected.reduce((total, row) => total + pick(row), 0);
+    const without = sum((row) => row.bytes[0]!);
+    const bytes = configs.map((_, at) => sum((row) => row.bytes[at]!));
+    const kept = configs.map((_, at) => sum((row) => row.kept[at]!));
+    const cells = bytes.map((value, at) => (at === 0 ? kb(value) : `${kb(value)} (${versus(value, without)})`));
+    console.log(`| ${label} | ${selected.length} | ${kb(sum((row) => utf8ByteLength(row.item.output)))} | ${cells.join(" | ")} | ${sum((row) => row.important)} / ${kept.join(" / ")} |`);
+    return { without, bytes, kept, important: sum((row) => row.important) };
   };
-  console.log(`\nTarget, >= 50% fewer bytes than no hook with every error line kept: default ${verdict("hook50k", "kept50k")}; 10000 ${verdict("hook10k", "kept10k")}; 5000 ${verdict("hook5k", "kept5k")}`);
-  console.log(`\nLatency the hook adds per tool call (built bin via /bin/sh, ${latencyRuns} runs per output, ${process.version})\n`);
-  console.log("| output | p50 | p95 | the hook's own work (in-process median) |");
-  console.log("|---|---:|---:|---:|");
-  for (const row of rows) console.log(`| ${row.item} | ${row.p50.toFixed(1)} ms | ${row.p95.toFixed(1)} ms | ${row.work.toFixed(1)} ms |`);
-  console.log(`| **all** | ${percentile(allTimes, 50).toFixed(1)} ms | ${percentile(allTimes, 95).toFixed(1)} ms | |`);
-  console.log(`| (node -e 0, for scale) | ${percentile(nodeBaseline, 50).toFixed(1)} ms | ${percentile(nodeBaseline, 95).toFixed(1)} ms | |`);
+  const verdicts: string[] = [];
+  for (const split of ["tuning", "held-out"] as const) {
+    const inSplit = rows.filter((row) => row.item.split === split);
+    for (const family of [...new Set(inSplit.map((row) => row.item.family))]) summarize(`${family} (${split})`, inSplit.filter((row) => row.item.family === family));
+    const totals = summarize(`**${split} total**`, inSplit);
+    for (const [at, config] of configs.entries()) {
+      if (at === 0) continue;
+      const share = 1 - totals.bytes[at]! / totals.without;
+      const lost = totals.important - totals.kept[at]!;
+      verdicts.push(`${split}, ${config.name}: ${share >= targetShare && lost === 0 ? "met" : "not met"} (${versus(totals.bytes[at]!, totals.without)} than no hook, ${lost === 0 ? "every error line kept" : `${lost} error lines lost`})`);
+    }
+  }
+  const all = summarize("**all**", rows);
+  console.log(`\nTarget, >= ${targetShare * 100}% fewer bytes than no hook with every error/warning line kept:`);
+  for (const verdict of verdicts) console.log(`  ${verdict}`);
+  console.log(`  all, defaults: ${versus(all.bytes[1]!, all.without)} than no hook, ${all.important - all.kept[1]!} error lines lost`);
+
+  console.log("\nPer output (bytes the model received; error/warning lines kept)\n");
+  console.log(`| output | split | exit | raw | ${configs.map((config) => config.name).join(" | ")} | error lines |`);
+  console.log(`|---|---|---:|---:|${configs.map(() => "---:|").join("")}---:|`);
+  for (const row of rows) {
+    console.log(`| ${row.item.id} | ${row.item.split} | ${row.item.exitStatus} | ${kb(utf8ByteLength(row.item.output))} | ${row.bytes.map(kb).join(" | ")} | ${row.important} / ${row.kept.join(" / ")} |`);
+  }
+
+  // Latency: the hook bin as Claude spawns it, for a PreToolUse event and for the PostToolUse
+  // event of each output; the rewrite's own overhead on a command, against the bare command.
+  console.error(`measuring latency (${latencyRuns} runs each)...`);
+  const nodeBaseline = await latencies(`${process.execPath} -e 0`);
+  const hook = `${process.execPath} ${bin}`;
+  const preEvent = JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: "npm test" }, tool_use_id: "toolu_bench" });
+  const preTimes = await latencies(hook, preEvent);
+  const postTimes: number[] = [];
+  for (const item of corpus.filter((_, index) => index % 3 === 0)) {
+    const response = { stdout: item.output.slice(0, 30_000), stderr: "", interrupted: false, isImage: false, noOutputExpected: false };
+    postTimes.push(...(await latencies(hook, JSON.stringify({ hook_event_name: "PostToolUse", tool_name: "Bash", tool_input: { command: "x" }, tool_response: response }))).slice(0, 10));
+  }
+  const wrap = (command: string) => {
+    const answer = JSON.parse(preToolUseAnswer(parseHookEvent(JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command } })) as PreToolUseEvent, hook).stdout);
+    return answer.hookSpecificOutput.updatedInput.command as string;
+  };
+  const small = corpus.find((item) => item.id === "git-show")!; // under the shell's 2048-byte fast path
+  const large = corpus.find((item) => item.id === "vitest-fail")!;
+  const overhead = async (item: Item) => {
+    const bare = await latencies(asClaudeRuns(`cat ${item.file}`));
+    const wrapped = await latencies(asClaudeRuns(wrap(`cat ${item.file}`)));
+    return { bare, wrapped };
+  };
+  const smallTimes = await overhead(small);
+  const largeTimes = await overhead(large);
+  const work = corpus.map((item) => {
+    const event = parseHookEvent(JSON.stringify({ hook_event_name: "PostToolUse", tool_name: "Bash", tool_input: {}, tool_response: { stdout: item.output, stderr: "" } })) as PostToolUseEvent;
+    const started = process.hrtime.bigint();
+    hookAnswer(event, { fullOutputPath: "/tmp/x.log" });
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  });
+
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const row = (label: string, times: number[]) => console.log(`| ${label} | ${ms(percentile(times, 50))} | ${ms(percentile(times, 95))} |`);
+  console.log(`\nLatency (${latencyRuns} runs each, ${process.version})\n`);
+  console.log("| what | p50 | p95 |");
+  console.log("|---|---:|---:|");
+  row("hook, PreToolUse (the rewrite)", preTimes);
+  row("hook, PostToolUse (corpus outputs)", postTimes);
+  row("node -e 0, for scale", nodeBaseline);
+  row(`bare \`cat\` of ${small.id} (${kb(small.bytes)}), as Claude runs it`, smallTimes.bare);
+  row("the same, rewritten (printed by the shell, no Node)", smallTimes.wrapped);
+  row(`bare \`cat\` of ${large.id} (${kb(large.bytes)})`, largeTimes.bare);
+  row("the same, rewritten (reduced by reduce-output)", largeTimes.wrapped);
+  console.log(`\nThe reduction's own work in-process: median ${ms(percentile(work, 50))}, max ${ms(Math.max(...work))} over the corpus.`);
+  const hookTimes = [...preTimes, ...postTimes];
+  const smallOverhead = percentile(smallTimes.wrapped, 50) - percentile(smallTimes.bare, 50);
+  const largeOverhead = percentile(largeTimes.wrapped, 50) - percentile(largeTimes.bare, 50);
+  console.log(`\nTargets: hook p50 < ${targets.hookP50} ms: ${percentile(hookTimes, 50) < targets.hookP50 ? "met" : "not met"} (${ms(percentile(hookTimes, 50))}); hook p95 < ${targets.hookP95} ms: ${percentile(hookTimes, 95) < targets.hookP95 ? "met" : "not met"} (${ms(percentile(hookTimes, 95))});`);
+  console.log(`wrapper overhead p50 < ${targets.wrapperP50} ms: small output ${smallOverhead < targets.wrapperP50 ? "met" : "not met"} (${ms(smallOverhead)}), reduced output ${largeOverhead < targets.wrapperP50 ? "met" : "not met"} (${ms(largeOverhead)}, Node's start-up included)`);
+  writeFileSync(join(dir, "done"), "");
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

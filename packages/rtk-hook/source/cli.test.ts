@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { hookFixture } from "./test-utils/fixtures.ts";
 
 // The bin run from its sources (Node >= 22.18 strips the types); the built single file is
@@ -15,6 +15,9 @@ function run(args: string[], stdin = "", env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [cli, ...args], { input: stdin, encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+// Every test spawns processes: on a loaded machine that takes seconds, not a sign of a bug.
+vi.setConfig({ testTimeout: 30_000 });
 
 let dir: string;
 beforeEach(() => {
@@ -44,8 +47,9 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a hook", () => {
 
   it("reads the persisted full output so the tail it keeps is the real one", () => {
     const file = join(dir, "persisted.txt");
-    writeFileSync(file, `${log}\nTHE REAL LAST LINE`);
-    const { stdout } = run([], bigBashEvent(log.slice(0, 30_000), { persistedOutputPath: file, persistedOutputSize: 999 }));
+    const build = Array.from({ length: 5000 }, (_, n) => `compiling module ${n} of 5000`).join("\n");
+    writeFileSync(file, `${build}\nTHE REAL LAST LINE`);
+    const { stdout } = run([], bigBashEvent(build.slice(0, 30_000), { persistedOutputPath: file, persistedOutputSize: 999 }));
     const output = JSON.parse(stdout).hookSpecificOutput.updatedToolOutput;
     expect(output.stdout.endsWith("THE REAL LAST LINE")).toBe(true);
     expect(output.stdout).toContain(`Full output: ${file}`);
@@ -70,8 +74,60 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a hook", () => {
     expect(stderr).toMatch(message as RegExp);
   });
 
-  it("ignores events other than PostToolUse", () => {
+  it("leaves the output of a rewritten command alone: it was reduced inside the command", () => {
+    const event = JSON.parse(bigBashEvent(log));
+    const rewritten = JSON.parse(run([], JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: "npm ci" } })).stdout).hookSpecificOutput.updatedInput;
+    expect(run(["--max-bytes", "4000"], JSON.stringify({ ...event, tool_input: rewritten }))).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(run(["--max-bytes", "4000"], JSON.stringify(event)).stdout).not.toBe("");
+  });
+
+  it("answers nothing to a PreToolUse event without a Bash command, or for another tool", () => {
     expect(run([], JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: {} }))).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(run([], JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Read", tool_input: { file_path: "/x" } }))).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(run([], JSON.stringify({ hook_event_name: "Stop" }))).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+});
+
+describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a PreToolUse hook, and reduce-output", () => {
+  const preToolUse = (command: string) =>
+    JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command, description: "run it", timeout: 60000 }, tool_use_id: "toolu_1" });
+
+  it("rewrites a Bash command, keeping the other inputs, and leaves the permission decision to Claude", () => {
+    const { code, stdout } = run(["--max-bytes", "6000"], preToolUse("npm test"));
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout).hookSpecificOutput;
+    expect(answer.hookEventName).toBe("PreToolUse");
+    expect(answer.permissionDecision).toBeUndefined();
+    expect(answer.updatedInput).toMatchObject({ description: "run it", timeout: 60000 });
+    expect(answer.updatedInput.command).toMatch(/\nnpm test$/);
+    // The reducer is this bin, called back with the same budgets.
+    expect(answer.updatedInput.command).toContain(`${process.execPath} ${cli} --max-bytes 6000 reduce-output`);
+  });
+
+  it("runs a failing command through the rewrite: reduced output, full output in a file named by the marker, exit status kept", () => {
+    const { stdout: answer } = run([], preToolUse("for i in $(seq 1 3000); do echo \"step $i done\"; done; echo 'src/a.ts(1,2): error TS2304: Cannot find name x' >&2; exit 2"));
+    const command = JSON.parse(answer).hookSpecificOutput.updatedInput.command;
+    const tee = join(dir, "tee");
+    const result = spawnSync("bash", ["-c", `eval "$C" < /dev/null`], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", C: command, CLAUDE_RTK_TEE_DIR: tee, TMPDIR: dir } });
+    expect(result.status).toBe(2);
+    expect(result.stdout.startsWith("step 1 done\n")).toBe(true);
+    expect(result.stdout.endsWith("step 3000 done\n")).toBe(true);
+    expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(4000);
+    expect(result.stderr.endsWith("\nsrc/a.ts(1,2): error TS2304: Cannot find name x\n") || result.stderr === "src/a.ts(1,2): error TS2304: Cannot find name x\n").toBe(true);
+    const path = /Full output: (\S+?)\]/.exec(result.stdout)?.[1];
+    expect(path?.startsWith(`${tee}/`)).toBe(true);
+    const full = readFileSync(path!, "utf8");
+    expect(full.split("\n").filter((line) => line.startsWith("step "))).toHaveLength(3000);
+    expect(full).toContain("error TS2304");
+    expect(readdirSync(dir).sort()).toEqual(["tee"]); // the capture directory is gone
+  });
+
+  it("reduce-output prints the output unreduced when its flags are bad", () => {
+    const capture = join(dir, "capture");
+    spawnSync("bash", ["-c", `mkdir -p ${capture} && seq 1 5000 > ${capture}/stdout && : > ${capture}/stderr`]);
+    const result = run(["reduce-output", "--max-bytes", "x", capture]);
+    expect(result.stdout).toBe(`${Array.from({ length: 5000 }, (_, n) => n + 1).join("\n")}\n`);
+    expect(result.stderr).toMatch(/--max-bytes must be an integer/);
   });
 });
 
@@ -99,6 +155,44 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook install / uninstall / settin
     expect(readdirSync(dir)).toEqual(["settings.json"]); // no temp files left behind
   });
 
+  it("--dry-run prints the change as a diff and writes nothing", () => {
+    const settings = join(dir, "settings.json");
+    writeFileSync(settings, original);
+    const { code, stdout, stderr } = run(["install", "--dry-run", "--settings", settings, "--command", "claude-rtk-hook"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`--- ${settings}\n`);
+    expect(stdout).toContain('+    "PreToolUse": [');
+    expect(stdout).toContain('+            "command": "claude-rtk-hook",');
+    expect(stdout.split("\n").filter((line) => line.startsWith("-") && !line.startsWith("---"))).toEqual([]);
+    expect(stderr).toMatch(/dry run, .*settings.json not written/);
+    expect(readFileSync(settings, "utf8")).toBe(original);
+    expect(run(["install", "--settings", settings, "--command", "claude-rtk-hook"]).code).toBe(0);
+    expect(run(["uninstall", "--dry-run", "--settings", settings]).stdout).toContain('-    "PreToolUse": [');
+    expect(JSON.parse(readFileSync(settings, "utf8")).hooks.PreToolUse).toHaveLength(1);
+  });
+
+  it("names the settings file and the fix when it holds hooks it cannot merge, and leaves it alone", () => {
+    const settings = join(dir, "settings.json");
+    const text = JSON.stringify({ hooks: { PreToolUse: "guard.sh" } });
+    writeFileSync(settings, text);
+    const { code, stderr } = run(["install", "--settings", settings, "--command", "claude-rtk-hook"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${settings}: settings "hooks.PreToolUse" must be an array of matcher groups`);
+    expect(stderr).toContain("fix it by hand first");
+    expect(readFileSync(settings, "utf8")).toBe(text);
+  });
+
+  it("gain sums the bytes cut in the transcripts under $CLAUDE_CONFIG_DIR/projects", () => {
+    const project = join(dir, "config", "projects", "-work");
+    mkdirSync(project, { recursive: true });
+    const result = (content: string) => JSON.stringify({ type: "user", message: { content: [{ type: "tool_result", content }] } });
+    writeFileSync(join(project, "a.jsonl"), `${result("[rtk-hook: cut 10 of 20 lines (6000 of 8000 bytes) here.]")}\n${result("ok")}\n`);
+    const { code, stdout } = run(["gain", "--days", "7"], "", { CLAUDE_CONFIG_DIR: join(dir, "config") });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^1 session in the last 7 days: 2 tool results, 1 cut by rtk-hook; 6\.0 KB of their 8\.0 KB cut \(75%\)/);
+    expect(run(["gain"], "", { CLAUDE_CONFIG_DIR: join(dir, "nowhere") })).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot read Claude Code's transcripts in .*nowhere\/projects .*set CLAUDE_CONFIG_DIR/) });
+  });
+
   it("uses $CLAUDE_CONFIG_DIR/settings.json by default and creates it", () => {
     expect(run(["install", "--command", "claude-rtk-hook"], "", { CLAUDE_CONFIG_DIR: join(dir, "config") }).code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "config", "settings.json"), "utf8")).hooks.PostToolUse).toHaveLength(1);
@@ -116,9 +210,8 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook install / uninstall / settin
   it("prints a settings document for claude --settings", () => {
     const { code, stdout } = run(["settings-json", "--max-bytes", "8000", "--command", "node /opt/claude-rtk-hook.js"]);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({
-      hooks: { PostToolUse: [{ matcher: "*", hooks: [{ type: "command", command: "node /opt/claude-rtk-hook.js --max-bytes 8000", timeout: 30 }] }] },
-    });
+    const hook = { type: "command", command: "node /opt/claude-rtk-hook.js --max-bytes 8000", timeout: 30 };
+    expect(JSON.parse(stdout)).toEqual({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [hook] }], PostToolUse: [{ matcher: "*", hooks: [hook] }] } });
   });
 
   it("passes both budgets on to the hook command it registers", () => {
@@ -132,5 +225,5 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook install / uninstall / settin
     expect(run(["instal"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "instal"/) });
     expect(run(["install", "--max-bytes", "x", "--command", "claude-rtk-hook"])).toMatchObject({ code: 2 });
     expect(run(["--help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("install [--settings FILE]") });
-  });
+  }, 30_000);
 });

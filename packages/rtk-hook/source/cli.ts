@@ -1,38 +1,54 @@
 // claude-rtk-hook: the PostToolUse hook itself (no subcommand: event on stdin), plus
 // install / uninstall / settings-json. Built into one self-contained file (dist/cli.js) that
 // the adapter copies into pods and `install` copies next to the settings file.
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { hookAnswer, parseHookEvent, persistedOutputPath } from "./hook-event.ts";
-import { defaultMaxBytes, defaultPersistedMaxBytes, minimumBudget, resolveOptions } from "./options.ts";
+import { addTranscript, describeGain, emptyGain } from "./gain.ts";
+import { hookAnswer, parseHookEvent, persistedOutputPath, preToolUseAnswer } from "./hook-event.ts";
+import { defaultMaxBytes, defaultPersistedMaxBytes, defaultTargetBytes, minimumBudget, resolveOptions } from "./options.ts";
+import { reduceOutputFiles } from "./reduce-output-files.ts";
 import { hookName, installHook, settingsDocument, shellQuote, uninstallHook } from "./settings.ts";
+import { lineDiff } from "./text-diff.ts";
 
-const usage = `usage: ${hookName} [--max-bytes N] [--persisted-max-bytes N]   run as a Claude Code PostToolUse hook (event on stdin)
-       ${hookName} install [--settings FILE] [--max-bytes N] [--persisted-max-bytes N] [--command CMD]
-       ${hookName} uninstall [--settings FILE]
-       ${hookName} settings-json [--max-bytes N] [--persisted-max-bytes N] [--command CMD]
+const usage = `usage: ${hookName} [BUDGETS]   run as a Claude Code PreToolUse or PostToolUse hook (event on stdin)
+       ${hookName} install [--settings FILE] [--dry-run] [BUDGETS] [--command CMD]
+       ${hookName} uninstall [--settings FILE] [--dry-run]
+       ${hookName} settings-json [BUDGETS] [--command CMD]
+       ${hookName} gain [--days N]   bytes the hook cut in recent sessions (Claude Code's transcripts)
+       ${hookName} reduce-output [BUDGETS] DIR   (the rewritten Bash command runs this)
+BUDGETS: [--max-bytes N] [--target-bytes N] [--persisted-max-bytes N]
 
 Cuts large tool outputs (Bash, Read, MCP tools, ...) before the model sees them: head and
 tail kept, error and warning lines kept, ANSI codes and repeated lines removed, a marker
-saying what was cut and where the full output is. Never breaks a tool call: on any
-problem it prints nothing and explains on stderr.
+saying what was cut and where the full output is. As a PreToolUse hook it rewrites Bash
+commands so that their output, failing or not, is reduced before Claude reads it (the full
+output is saved to a file named in the marker; exit status, cwd and env are kept). Never
+breaks a tool call: on any problem it prints nothing and explains on stderr.
 
   --max-bytes N      budget per tool result in UTF-8 bytes (default ${defaultMaxBytes}, min ${minimumBudget});
                      Bash results are also kept under Claude Code's own inline limit
                      (30000 characters, or BASH_MAX_OUTPUT_LENGTH) so the model sees them
   --persisted-max-bytes N
-                     budget for Bash outputs Claude saved to a file because they passed that
-                     limit (default ${defaultPersistedMaxBytes}): head, tail, every error line and the file's
-                     path, which the model can Read; never more than --max-bytes
+                     budget for head, tail and marker of a Bash output Claude saved to a
+                     file because it passed that limit (default ${defaultPersistedMaxBytes}, at most --max-bytes);
+                     the marker names the file, which the model can Read, and every error
+                     and warning line (look-alikes folded) is kept on top of this budget,
+                     up to that limit
+  --target-bytes N   what a Bash output run through the rewrite aims at (default ${defaultTargetBytes},
+                     at most --max-bytes): its full output is saved to a file the marker
+                     names, and every error and warning line is kept on top of it, up to
+                     --max-bytes
   --settings FILE    settings file to change (default: $CLAUDE_CONFIG_DIR/settings.json,
                      else ~/.claude/settings.json); every other setting and hook is kept
   --command CMD      hook command to register (for install it must contain "${hookName}",
                      which is how uninstall finds it); default for
                      install: copy this file to <settings dir>/hooks/${hookName}.mjs and run
                      it with node; default for settings-json: "${hookName}" on PATH
+  --dry-run          install / uninstall: print the change to the settings file as a diff, write nothing
+  --days N           gain: sessions whose transcript changed in the last N days (default 30)
   -h, --help         this text
 
 install and uninstall are idempotent and write atomically (temp file, then rename).
@@ -51,7 +67,8 @@ function readStdin(): Promise<string> {
   });
 }
 
-type Budgets = { maxBytes: number | undefined; persistedMaxBytes: number | undefined };
+type Budgets = { maxBytes: number | undefined; persistedMaxBytes: number | undefined; targetBytes: number | undefined };
+type BudgetFlags = { "max-bytes"?: string | undefined; "persisted-max-bytes"?: string | undefined; "target-bytes"?: string | undefined };
 
 function parseBudget(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -62,8 +79,12 @@ function parseBudget(flag: string, value: string | undefined): number | undefine
   return number;
 }
 
-function parseBudgets(values: { "max-bytes"?: string | undefined; "persisted-max-bytes"?: string | undefined }): Budgets {
-  return { maxBytes: parseBudget("--max-bytes", values["max-bytes"]), persistedMaxBytes: parseBudget("--persisted-max-bytes", values["persisted-max-bytes"]) };
+function parseBudgets(values: BudgetFlags): Budgets {
+  return {
+    maxBytes: parseBudget("--max-bytes", values["max-bytes"]),
+    persistedMaxBytes: parseBudget("--persisted-max-bytes", values["persisted-max-bytes"]),
+    targetBytes: parseBudget("--target-bytes", values["target-bytes"]),
+  };
 }
 
 /** The hook command with the budgets the user chose (defaults are left to the hook). */
@@ -71,6 +92,7 @@ function withBudgets(base: string, budgets: Budgets): string {
   const flags = [
     ...(budgets.maxBytes === undefined ? [] : [`--max-bytes ${budgets.maxBytes}`]),
     ...(budgets.persistedMaxBytes === undefined ? [] : [`--persisted-max-bytes ${budgets.persistedMaxBytes}`]),
+    ...(budgets.targetBytes === undefined ? [] : [`--target-bytes ${budgets.targetBytes}`]),
   ];
   return [base, ...flags].join(" ");
 }
@@ -82,7 +104,23 @@ function inlineLimitFromEnv(): number | undefined {
   return Math.max(Number(value), minimumBudget);
 }
 
-async function runHook(budgetFlags: Parameters<typeof parseBudgets>[0]): Promise<void> {
+/** The options the budgets give, defaults filled in; the persisted and target budgets never exceed the main one. */
+function reduceOptionsFor(budgets: Budgets) {
+  const maxBytes = budgets.maxBytes ?? defaultMaxBytes;
+  return {
+    maxBytes: budgets.maxBytes,
+    persistedMaxBytes: Math.min(budgets.persistedMaxBytes ?? defaultPersistedMaxBytes, maxBytes),
+    targetBytes: Math.min(budgets.targetBytes ?? defaultTargetBytes, maxBytes),
+    inlineLimit: inlineLimitFromEnv(),
+  };
+}
+
+/** This very bin as a shell command (the rewritten Bash command calls it back), with the budgets it was given. */
+function ownCommand(budgets: Budgets): string {
+  return withBudgets(`${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(import.meta.url))}`, budgets);
+}
+
+async function runHook(budgetFlags: BudgetFlags): Promise<void> {
   // Whatever happens, Claude's tool call goes on: nothing on stdout, exit 0, reason on stderr.
   // A reader that went away (EPIPE) must not turn into a crash with a stack trace either.
   process.stdout.on("error", (error) => process.stderr.write(`${hookName}: could not write the answer: ${error.message}\n`));
@@ -90,6 +128,11 @@ async function runHook(budgetFlags: Parameters<typeof parseBudgets>[0]): Promise
     const budgets = parseBudgets(budgetFlags);
     const event = parseHookEvent(await readStdin());
     if (!event) return;
+    if (event.hook_event_name === "PreToolUse") {
+      const { stdout } = preToolUseAnswer(event, ownCommand(budgets));
+      if (stdout) process.stdout.write(stdout);
+      return;
+    }
     const path = persistedOutputPath(event);
     let fullOutput: string | undefined;
     if (path !== undefined) {
@@ -99,9 +142,8 @@ async function runHook(budgetFlags: Parameters<typeof parseBudgets>[0]): Promise
         process.stderr.write(`${hookName}: could not read the persisted output ${path} (${(error as Error).message}); cutting Claude's truncated copy instead\n`);
       }
     }
-    // The persisted budget never exceeds the main one: --max-bytes 5000 alone means 5000 everywhere.
-    const persistedMaxBytes = Math.min(budgets.persistedMaxBytes ?? defaultPersistedMaxBytes, budgets.maxBytes ?? defaultMaxBytes);
-    const options = resolveOptions({ maxBytes: budgets.maxBytes, persistedMaxBytes, inlineLimit: inlineLimitFromEnv(), fullOutput });
+    // --max-bytes 5000 alone means 5000 everywhere.
+    const options = resolveOptions({ ...reduceOptionsFor(budgets), fullOutput });
     const { stdout } = hookAnswer(event, options);
     if (stdout) process.stdout.write(stdout);
   } catch (error) {
@@ -114,19 +156,39 @@ function defaultSettingsFile(): string {
   return join(configDir, "settings.json");
 }
 
-function readSettings(file: string): unknown {
+function readSettings(file: string): { text: string; settings: unknown } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { text: "", settings: {} };
+    throw new Error(`cannot read ${file} (${(error as Error).message}); fix its permissions or pass another file with --settings`);
   }
-  if (text.trim() === "") return {};
+  if (text.trim() === "") return { text, settings: {} };
   try {
-    return JSON.parse(text);
+    return { text, settings: JSON.parse(text) };
   } catch (error) {
     throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix or move it, then run again`);
+  }
+}
+
+/** Applies a settings change: written atomically, or shown as a diff with --dry-run. */
+function applySettings(file: string, before: string, next: unknown, dryRun: boolean): void {
+  const after = `${JSON.stringify(next, null, 2)}\n`;
+  if (dryRun) {
+    process.stdout.write(after === before ? "" : `--- ${file}\n+++ ${file} (after)\n${lineDiff(before, after)}`);
+    process.stderr.write(`${hookName}: dry run, ${file} ${after === before ? "would not change" : "not written"}\n`);
+    return;
+  }
+  if (after !== before) writeAtomically(file, after);
+}
+
+/** Settings errors name the file: "hooks must be an object" alone does not say which file to fix. */
+function mergeOrExplain<T>(file: string, merge: () => T): T {
+  try {
+    return merge();
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
   }
 }
 
@@ -158,29 +220,57 @@ function ownBuiltFile(): string | undefined {
 
 const installedCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.mjs`);
 
-function install(settingsFile: string, budgets: Budgets, command: string | undefined): void {
+function install(settingsFile: string, budgets: Budgets, command: string | undefined, dryRun: boolean): void {
+  const { text, settings } = readSettings(settingsFile);
   let base = command;
   if (base === undefined) {
     const self = ownBuiltFile();
     if (!self) throw new UsageError("install from sources needs --command (or run the built bin: dist/cli.js)");
     const copy = installedCopy(settingsFile);
-    mkdirSync(dirname(copy), { recursive: true });
-    // A stable copy: npx caches are pruned, and the hook must outlive this process.
-    if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
     base = `node ${shellQuote(copy)}`;
+    if (!dryRun) {
+      mkdirSync(dirname(copy), { recursive: true });
+      // A stable copy: npx caches are pruned, and the hook must outlive this process.
+      if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
+    }
   }
   const full = withBudgets(base, budgets);
-  const next = installHook(readSettings(settingsFile), full);
-  writeAtomically(settingsFile, `${JSON.stringify(next, null, 2)}\n`);
-  process.stderr.write(`${hookName}: installed in ${settingsFile} (PostToolUse, every tool): ${full}\n`);
+  const next = mergeOrExplain(settingsFile, () => installHook(settings, full));
+  applySettings(settingsFile, text, next, dryRun);
+  if (!dryRun) process.stderr.write(`${hookName}: installed in ${settingsFile} (PreToolUse for Bash, PostToolUse for every tool): ${full}\n`);
 }
 
-function uninstall(settingsFile: string): void {
-  const current = readSettings(settingsFile);
-  const next = uninstallHook(current);
-  if (JSON.stringify(next) !== JSON.stringify(current)) writeAtomically(settingsFile, `${JSON.stringify(next, null, 2)}\n`);
+function uninstall(settingsFile: string, dryRun: boolean): void {
+  const { text, settings } = readSettings(settingsFile);
+  const next = mergeOrExplain(settingsFile, () => uninstallHook(settings));
+  const installed = JSON.stringify(next) !== JSON.stringify(settings);
+  if (installed || dryRun) applySettings(settingsFile, text, next, dryRun);
+  if (dryRun) return;
   rmSync(installedCopy(settingsFile), { force: true });
-  process.stderr.write(`${hookName}: removed from ${settingsFile}\n`);
+  process.stderr.write(installed ? `${hookName}: removed from ${settingsFile}\n` : `${hookName}: not installed in ${settingsFile}, nothing to remove\n`);
+}
+
+function transcripts(dir: string, since: number): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...transcripts(path, since));
+    else if (entry.name.endsWith(".jsonl") && statSync(path).mtimeMs >= since) files.push(path);
+  }
+  return files;
+}
+
+function gain(days: number): void {
+  const projects = join(process.env.CLAUDE_CONFIG_DIR || join(homedir(), ".claude"), "projects");
+  let files: string[];
+  try {
+    files = transcripts(projects, Date.now() - days * 86_400_000);
+  } catch (error) {
+    throw new Error(`cannot read Claude Code's transcripts in ${projects} (${(error as Error).message}); run Claude Code once, or set CLAUDE_CONFIG_DIR to its configuration directory`);
+  }
+  const total = emptyGain();
+  for (const file of files) addTranscript(total, readFileSync(file, "utf8"));
+  process.stdout.write(`${describeGain(total, files.length, days)}\n`);
 }
 
 async function main(): Promise<number> {
@@ -191,6 +281,9 @@ async function main(): Promise<number> {
       options: {
         "max-bytes": { type: "string" },
         "persisted-max-bytes": { type: "string" },
+        "target-bytes": { type: "string" },
+        "dry-run": { type: "boolean" },
+        days: { type: "string" },
         settings: { type: "string" },
         command: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -201,7 +294,13 @@ async function main(): Promise<number> {
   } catch (error) {
     // As a hook, a bad flag must not break the tool call: exit 0 with nothing on stdout.
     process.stderr.write(`${hookName}: ${(error as Error).message}\n${usage}\n`);
-    return process.argv.slice(2).some((arg) => ["install", "uninstall", "settings-json"].includes(arg)) ? 2 : 0;
+    // Nor may it swallow a command's output: print it as it is.
+    const args = process.argv.slice(2);
+    if (args.includes("reduce-output") && args.length > 1) {
+      await reduceOutputFiles(args.at(-1)!, undefined);
+      return 0;
+    }
+    return process.argv.slice(2).some((arg) => ["install", "uninstall", "settings-json", "gain", "reduce-output"].includes(arg)) ? 2 : 0;
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -218,17 +317,39 @@ async function main(): Promise<number> {
     await runHook(values);
     return 0;
   }
+  if (command === "reduce-output") {
+    // Run by the rewritten command's EXIT trap: whatever goes wrong, the output is printed.
+    const [dir] = extra;
+    if (dir === undefined || extra.length > 1) {
+      process.stderr.write(`${hookName}: reduce-output takes one directory, got ${JSON.stringify(extra)}\n`);
+      return 2;
+    }
+    let options: ReturnType<typeof reduceOptionsFor> | undefined;
+    try {
+      options = reduceOptionsFor(parseBudgets(values));
+    } catch (error) {
+      process.stderr.write(`${hookName}: ${(error as Error).message}; printing the output unreduced\n`);
+    }
+    await reduceOutputFiles(dir, options);
+    return 0;
+  }
   try {
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const budgets = parseBudgets(values);
     const settingsFile = resolve(values.settings ?? defaultSettingsFile());
     switch (command) {
       case "install":
-        install(settingsFile, budgets, values.command);
+        install(settingsFile, budgets, values.command, values["dry-run"] === true);
         return 0;
       case "uninstall":
-        uninstall(settingsFile);
+        uninstall(settingsFile, values["dry-run"] === true);
         return 0;
+      case "gain": {
+        const days = values.days === undefined ? 30 : Number(values.days);
+        if (!/^\d+$/.test(values.days ?? "30") || days < 1) throw new UsageError(`--days must be a whole number of days >= 1, got ${JSON.stringify(values.days)}`);
+        gain(days);
+        return 0;
+      }
       case "settings-json": {
         const base = values.command ?? hookName;
         const full = withBudgets(base, budgets);
@@ -236,7 +357,7 @@ async function main(): Promise<number> {
         return 0;
       }
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (expected install, uninstall or settings-json)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (expected install, uninstall, settings-json, gain or reduce-output)`);
     }
   } catch (error) {
     process.stderr.write(`${hookName}: ${(error as Error).message}\n`);

@@ -135,11 +135,9 @@ describe("install / uninstall with the built bin", () => {
     const installed = JSON.parse(readFileSync(settingsFile, "utf8"));
     const copy = join(home, ".claude", "hooks", "claude-rtk-hook.mjs");
     expect(existsSync(copy)).toBe(true);
-    expect(installed.hooks.PreToolUse).toHaveLength(1);
-    expect(installed.hooks.PostToolUse).toEqual([
-      { matcher: "Write", hooks: [{ type: "command", command: "true" }] },
-      { matcher: "*", hooks: [{ type: "command", command: `node ${copy} --max-bytes 4000`, timeout: 30 }] },
-    ]);
+    const ours = { type: "command", command: `node ${copy} --max-bytes 4000`, timeout: 30 };
+    expect(installed.hooks.PreToolUse).toEqual([{ matcher: "Bash", hooks: [{ type: "command", command: `touch ${marker}` }] }, { matcher: "Bash", hooks: [ours] }]);
+    expect(installed.hooks.PostToolUse).toEqual([{ matcher: "Write", hooks: [{ type: "command", command: "true" }] }, { matcher: "*", hooks: [ours] }]);
 
     // The user's own settings file (CLAUDE_CONFIG_DIR=<home>/.claude), no --settings flag.
     const result = await toolResultFor(toolUse("Bash", { command: mediumCommand }));

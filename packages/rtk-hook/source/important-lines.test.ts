@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isImportantLine } from "./important-lines.ts";
+import { importantLineFlags, isImportantLine } from "./important-lines.ts";
 
 describe("isImportantLine", () => {
   it.each([
@@ -27,4 +28,19 @@ describe("isImportantLine", () => {
       expect(isImportantLine(line)).toBe(false);
     },
   );
+});
+
+describe("importantLineFlags", () => {
+  it("does not count a diff's content lines as errors, only the lines around them", () => {
+    const lines = ["commit 1234", "    fix: error on empty input", "diff --git a/x.ts b/x.ts", "--- a/x.ts", "+++ b/x.ts", "@@ -1,3 +1,3 @@ function parse()", " if (!x) {", "-  return null;", "+  throw new Error(\"empty\");", "\\ No newline at end of file", "error: cannot apply patch"];
+    expect(importantLineFlags(lines)).toEqual([false, true, false, false, false, false, false, false, false, false, true]);
+  });
+
+  it("equals isImportantLine on text without a hunk header (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 40 }).filter((line) => !line.startsWith("@@")), { maxLength: 50 }), (lines) => {
+        expect(importantLineFlags(lines)).toEqual(lines.map(isImportantLine));
+      }),
+    );
+  });
 });

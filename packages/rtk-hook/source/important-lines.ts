@@ -9,3 +9,23 @@ const importantPattern =
 export function isImportantLine(line: string): boolean {
   return importantPattern.test(line);
 }
+
+// A diff's content lines (after an `@@ -1,2 +1,3 @@` header: lines starting with "+", "-", " "
+// or "\\") are code, not the command's errors: `+  throw new Error(x)` is a change, not a
+// failure. They are kept or cut like any other line.
+const hunkHeader = /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
+const hunkLine = /^[-+ \\]/;
+
+/** isImportantLine for each line, except the content lines of a diff (see above). */
+export function importantLineFlags(lines: readonly string[]): boolean[] {
+  let inHunk = false;
+  return lines.map((line) => {
+    if (hunkHeader.test(line)) {
+      inHunk = true;
+      return false;
+    }
+    if (inHunk && hunkLine.test(line)) return false;
+    inHunk = false;
+    return isImportantLine(line);
+  });
+}

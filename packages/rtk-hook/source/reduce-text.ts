@@ -1,12 +1,19 @@
-import { isImportantLine } from "./important-lines.ts";
+import { importantLineFlags } from "./important-lines.ts";
 import { collapseRepeatedLines } from "./repeated-lines.ts";
-import { collapseSimilarImportantLines, isFamilySummary } from "./similar-lines.ts";
+import { collapseSimilarImportantLines, familySize, isFamilySummary } from "./similar-lines.ts";
 import { resolveCarriageReturns, stripAnsi } from "./terminal-text.ts";
 import { utf8ByteLength, utf8Prefix, utf8Suffix } from "./utf8.ts";
 
 export type ReduceTextOptions = {
   /** The result's hard limit in UTF-8 bytes, markers included. */
   maxBytes: number;
+  /**
+   * head-and-tail only: the size to aim for when it is smaller than maxBytes. Head, tail and
+   * markers stay within it; error/warning lines the cut would otherwise drop may take the
+   * result past it, up to maxBytes. For outputs whose full text the model can Read from a
+   * file: the context is a Read away, a missed error is not.
+   */
+  softMaxBytes?: number;
   /**
    * "head-and-tail" (command output): keep the start, the end and the error/warning lines in
    * between. "head" (file contents): keep only the start, so the line numbers Claude adds
@@ -17,6 +24,8 @@ export type ReduceTextOptions = {
   normalize: boolean;
   /** Where Claude Code saved the full output, named in the marker. */
   persistedOutputPath?: string;
+  /** Applied after normalising, before the cut: a per-command filter (filters/), which keeps every error/warning line. */
+  filter?: (text: string) => string;
   /** head mode: the line number of the text's first line (Read's startLine). */
   startLine?: number;
 };
@@ -70,10 +79,10 @@ function unchangedOrNormalized(input: string, text: string, bytesBefore: number)
  * Error/warning lines to keep, as units: a folded family's summary ("N more ... like the one
  * above") only means something right after its first line, so the two travel together.
  */
-function importantUnits(lines: readonly string[], from: number, to: number): number[][] {
+function importantUnits(lines: readonly string[], important: readonly boolean[], from: number, to: number): number[][] {
   const units: number[][] = [];
   for (let index = from; index < to; index += 1) {
-    if (!isImportantLine(lines[index]!) || isFamilySummary(lines[index]!)) continue;
+    if (!important[index] || isFamilySummary(lines[index]!)) continue;
     units.push(index + 1 < to && isFamilySummary(lines[index + 1]!) ? [index, index + 1] : [index]);
   }
   return units;
@@ -102,31 +111,47 @@ function pickImportant(lines: readonly string[], units: readonly number[][], bud
   return { chosen, used };
 }
 
+/** The size a cut aims for: softMaxBytes when set (head-and-tail only), never above maxBytes. */
+const targetBytes = (options: ReduceTextOptions) =>
+  options.mode === "head-and-tail" && options.softMaxBytes !== undefined ? Math.min(options.softMaxBytes, options.maxBytes) : options.maxBytes;
+
 function reduceHeadAndTail(input: string, original: string, bytesBefore: number, options: ReduceTextOptions): TextReduction {
+  const target = targetBytes(options);
   let lines = original.split("\n");
   // Error storms: when the error lines alone would not fit, fold each family of look-alikes first.
-  const importantBytes = lines.reduce((sum, line) => (isImportantLine(line) ? sum + lineCost(line) : sum), 0);
-  if (importantBytes > options.maxBytes * 0.6) lines = collapseSimilarImportantLines(lines);
+  let flags = importantLineFlags(lines);
+  const importantBytes = lines.reduce((sum, line, index) => (flags[index] ? sum + lineCost(line) : sum), 0);
+  if (importantBytes > target * 0.6) {
+    lines = collapseSimilarImportantLines(lines, flags);
+    flags = importantLineFlags(lines);
+  }
   const text = lines.join("\n");
   const total = lines.length;
   const totalBytes = utf8ByteLength(text);
   // Folding alone may have brought it under the budget: nothing to cut, no marker.
-  if (totalBytes <= options.maxBytes) {
+  if (totalBytes <= target) {
     return finish(input, text, bytesBefore, options, { cutLines: 0, totalLines: total, cutBytes: 0, totalBytes, kept: 0, dropped: 0 });
   }
   const costs = lines.map(lineCost);
   // Counts in the final markers never exceed these, so this draft bounds their size.
   const draft = { cutLines: total, totalLines: total, cutBytes: totalBytes, totalBytes, kept: total, dropped: total };
   const reserve = utf8ByteLength(cutMarker(draft, options)) + utf8ByteLength(endOfCutMarker(total)) + 2;
-  const available = options.maxBytes - reserve;
+  // A target too small for the markers grows to hold them (within maxBytes): the marker
+  // names the file with the full output, the one thing a cut must never lose.
+  const aim = Math.min(options.maxBytes, Math.max(target, reserve + 16));
+  const available = aim - reserve;
   if (available < 16) return hardCut(input, text, bytesBefore, options);
+  // What error lines may use beyond the target (0 without a softMaxBytes).
+  const overflow = options.maxBytes - aim;
 
-  const units = importantUnits(lines, 0, total);
+  const units = importantUnits(lines, flags, 0, total);
   // Error lines come first (in an error storm they are the content), but head and tail keep
-  // at least a quarter: the command's start and its summary line orient the reader.
-  const important = pickImportant(lines, units, Math.floor(available * 0.75));
+  // at least a quarter: the command's start and its summary line orient the reader. Past
+  // the target, only error lines get more room; head and tail keep that same quarter.
+  const importantShare = Math.floor(available * 0.75);
+  const important = pickImportant(lines, units, importantShare + overflow);
 
-  const rest = available - important.used;
+  const rest = available - Math.min(important.used, importantShare);
   const headBudget = Math.floor(rest * 0.4);
   const tailBudget = rest - headBudget;
   let headEnd = 0;
@@ -140,17 +165,35 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
   if (headEnd > 0 && headEnd < tailStart && isFamilySummary(lines[headEnd]!)) headBytes -= costs[--headEnd]!;
   if (tailStart < total && tailStart > headEnd && isFamilySummary(lines[tailStart]!)) tailBytes -= costs[tailStart++]!;
 
+  // An error line first or last (a compiler's first error, a test run's FAIL summary) that
+  // head or tail has no room for stays whole: its bytes are already counted among the
+  // error lines, and a partial copy would lose it (small persisted budgets did).
+  if (headEnd === 0 && important.chosen.has(0)) {
+    const end = important.chosen.has(1) && isFamilySummary(lines[1]!) ? 2 : 1;
+    if (end <= tailStart) headEnd = end;
+  }
+  if (tailStart === total && important.chosen.has(total - 1)) {
+    const start = isFamilySummary(lines[total - 1]!) ? total - 2 : total - 1;
+    if (start >= headEnd) tailStart = start;
+  }
   // One line bigger than a whole budget (minified JSON, a base64 blob): show its two ends.
-  const headPartial = headEnd === 0 && headEnd < tailStart && costs[0]! > headBudget ? utf8Prefix(lines[0]!, headBudget - 1) : "";
-  const tailPartial = tailStart === total && tailStart > headEnd && costs[total - 1]! > tailBudget ? utf8Suffix(lines[total - 1]!, tailBudget - 1) : "";
+  const headPartial =
+    headEnd === 0 && headEnd < tailStart && costs[0]! > headBudget && !important.chosen.has(0) ? utf8Prefix(lines[0]!, headBudget - 1) : "";
+  const tailPartial =
+    tailStart === total && tailStart > headEnd && costs[total - 1]! > tailBudget && !important.chosen.has(total - 1) ? utf8Suffix(lines[total - 1]!, tailBudget - 1) : "";
 
   const middle: string[] = [];
   let droppedImportant = 0;
   for (const index of units.flat()) {
     if (index < headEnd || index >= tailStart) continue;
-    if ((index === 0 && headPartial) || (index === total - 1 && tailPartial)) continue;
+    // Shown only in part: the line itself did not fit.
+    if ((index === 0 && headPartial) || (index === total - 1 && tailPartial)) {
+      droppedImportant += 1;
+      continue;
+    }
     const kept = important.chosen.get(index);
-    if (kept === undefined) droppedImportant += 1;
+    // A dropped family summary loses every line it stood for: the marker counts them all.
+    if (kept === undefined) droppedImportant += familySize(lines[index]!) || 1;
     else middle.push(kept);
   }
   const headLines = lines.slice(0, headEnd);
@@ -219,11 +262,14 @@ function finish(input: string, result: string, bytesBefore: number, options: Red
 
 /**
  * Cuts text to `maxBytes` UTF-8 bytes: never a broken character, a marker saying what was
- * cut and where the rest is, and (head-and-tail) every error/warning line that fits.
+ * cut and where the rest is, and (head-and-tail) every error/warning line that fits. With a
+ * smaller `softMaxBytes`, text over it is cut to it, except for error/warning lines, which
+ * may still use up to `maxBytes`.
  */
 export function reduceText(input: string, options: ReduceTextOptions): TextReduction {
   const bytesBefore = utf8ByteLength(input);
-  const text = options.normalize ? normalizeText(input) : input;
-  if ((text === input ? bytesBefore : utf8ByteLength(text)) <= options.maxBytes) return unchangedOrNormalized(input, text, bytesBefore);
+  const normalized = options.normalize ? normalizeText(input) : input;
+  const text = options.filter ? options.filter(normalized) : normalized;
+  if ((text === input ? bytesBefore : utf8ByteLength(text)) <= targetBytes(options)) return unchangedOrNormalized(input, text, bytesBefore);
   return options.mode === "head" ? reduceHead(input, text, bytesBefore, options) : reduceHeadAndTail(input, text, bytesBefore, options);
 }

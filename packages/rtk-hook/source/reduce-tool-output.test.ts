@@ -1,10 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isImportantLine } from "./important-lines.ts";
+import { defaultPersistedMaxBytes } from "./options.ts";
 import { reduceToolOutput } from "./reduce-tool-output.ts";
 import type { Reduction } from "./reduction.ts";
+import { isFamilySummary } from "./similar-lines.ts";
 import { hookFixture } from "./test-utils/fixtures.ts";
+import { unfoldSimilarLines } from "./test-utils/unfold-similar-lines.ts";
 import { utf8ByteLength } from "./utf8.ts";
 
+const isWellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 const bigLog = (lines: number) => Array.from({ length: lines }, (_, n) => `step ${n}: building target ${n} ${"-".repeat(40)}`).join("\n");
 
 function reduced(reduction: Reduction) {
@@ -58,10 +63,70 @@ describe("reduceToolOutput: Bash", () => {
     for (const persistedMaxBytes of [undefined, 3000]) {
       const result = reduced(reduceToolOutput("Bash", response, { fullOutput: full, ...(persistedMaxBytes === undefined ? {} : { persistedMaxBytes }) }));
       const stdout = (result.output as { stdout: string }).stdout;
-      expect(utf8ByteLength(stdout)).toBeLessThanOrEqual(persistedMaxBytes ?? 8000);
+      expect(utf8ByteLength(stdout)).toBeLessThanOrEqual(persistedMaxBytes ?? defaultPersistedMaxBytes);
       for (const error of errors) expect(stdout.split("\n")).toContain(error);
       expect(stdout).toContain(`Full output: ${response.persistedOutputPath}`);
     }
+  });
+
+  it("keeps every error line of a persisted output past the persisted budget and --max-bytes, under the inline limit", () => {
+    const response = hookFixture("bash-persisted").tool_response as Record<string, unknown>;
+    // ~12 KB of distinct error lines in a 300 KB log: more than the persisted budget and --max-bytes 5000.
+    const lines = bigLog(6000).split("\n");
+    const errors = Array.from({ length: 150 }, (_, k) => `error: package ${"abcdefghij"[k % 10]}${"klmnopqrst"[Math.floor(k / 10) % 10]} failed to build (see log ${"uvwxyz"[k % 6]})`);
+    errors.forEach((error, k) => {
+      lines.splice(100 + k * 39, 0, error);
+    });
+    const result = reduced(reduceToolOutput("Bash", response, { fullOutput: lines.join("\n"), maxBytes: 5000 }));
+    const stdout = (result.output as { stdout: string }).stdout;
+    const out = new Set(unfoldSimilarLines(stdout.split("\n")));
+    expect(errors.filter((error) => !out.has(error))).toEqual([]);
+    expect(result.droppedImportantLines).toBe(0);
+    expect(utf8ByteLength(stdout)).toBeGreaterThan(5000);
+    expect(utf8ByteLength(stdout)).toBeLessThanOrEqual(30_000);
+    expect(stdout).toContain(`Full output: ${response.persistedOutputPath}]`);
+    expect(stdout.startsWith("step 0: building target 0")).toBe(true);
+    expect(stdout.endsWith("step 5999: building target 5999 ----------------------------------------")).toBe(true);
+  });
+
+  it("gives an output over the inline limit the persisted budget even when Claude named no file", () => {
+    const output = reduced(reduceToolOutput("Bash", { stdout: bigLog(1000), stderr: "" })).output as { stdout: string }; // ~60 KB
+    expect(utf8ByteLength(output.stdout)).toBeLessThanOrEqual(defaultPersistedMaxBytes);
+    expect(output.stdout).toContain("The full output was not saved; rerun with a narrower command");
+  });
+
+  it("keeps every error line of a persisted output, and otherwise stays within the persisted budget (property)", () => {
+    const noise = fc.tuple(fc.constantFrom("compiling module", "added 12 packages", "", "Downloading https://x.test/pkg.tgz", "ok"), fc.nat(99_999));
+    const error = fc.tuple(fc.constantFrom("error: cannot open", "FAIL src/", "npm warn deprecated", "fatal: bad object", "src/a.ts:1:2 - error TS2304: Cannot find name"), fc.stringMatching(/^[a-z]{1,10}$/));
+    fc.assert(
+      fc.property(
+        // size "max": fast-check's default size would make ten-odd lines, too few to cut.
+        fc.array(noise, { minLength: 1, maxLength: 4000, size: "max" }),
+        fc.uniqueArray(error.map(([kind, name]) => `${kind} ${name}`), { maxLength: 120, size: "max" }),
+        fc.integer({ min: 1000, max: 8000 }),
+        fc.integer({ min: 1000, max: 60_000 }),
+        (noiseLines, errors, persistedMaxBytes, maxBytes) => {
+          const lines = noiseLines.map(([text, n]) => `${text} ${n} ${"=".repeat(n % 60)}`);
+          errors.forEach((line, k) => {
+            lines.splice((k * 7919) % (lines.length + 1), 0, line);
+          });
+          const full = lines.join("\n");
+          const path = "/home/agent/.claude/projects/-work/0b7c/tool-results/bu21vko1k.txt";
+          const response = { stdout: full.slice(0, 30_000), stderr: "", interrupted: false, isImage: false, noOutputExpected: false, persistedOutputPath: path, persistedOutputSize: utf8ByteLength(full) };
+          const output = reduced(reduceToolOutput("Bash", response, { fullOutput: full, persistedMaxBytes, maxBytes })).output as { stdout: string; stderr: string };
+          const stdout = output.stdout;
+          const out = stdout.split("\n");
+          const rebuilt = new Set(unfoldSimilarLines(out));
+          expect(errors.filter((line) => !rebuilt.has(line))).toEqual([]);
+          expect(stdout).toContain(path);
+          expect(isWellFormed(stdout)).toBe(true);
+          expect(utf8ByteLength(stdout)).toBeLessThanOrEqual(30_000);
+          const errorBytes = out.filter((line) => isImportantLine(line) || isFamilySummary(line)).reduce((sum, line) => sum + utf8ByteLength(line) + 1, 0);
+          expect(utf8ByteLength(stdout)).toBeLessThanOrEqual(Math.min(persistedMaxBytes, maxBytes) + errorBytes);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it("leaves the persisted budget out of outputs Claude shows inline", () => {
@@ -83,7 +148,8 @@ describe("reduceToolOutput: Bash", () => {
     const text = fc.string({ unit: "grapheme", maxLength: 3000 });
     fc.assert(
       fc.property(text, text, fc.boolean(), fc.integer({ min: 1000, max: 4000 }), (stdout, stderr, interrupted, maxBytes) => {
-        const response = { stdout: stdout.repeat(5), stderr, interrupted, isImage: false, noOutputExpected: false };
+        // Under Claude's inline limit: longer ones get the persisted budget (tested above).
+        const response = { stdout: stdout.repeat(5).slice(0, 25_000), stderr, interrupted, isImage: false, noOutputExpected: false };
         const result = reduceToolOutput("Bash", response, { maxBytes });
         if (result.status === "unchanged") return;
         const output = result.output as Record<string, unknown>;
@@ -180,8 +246,8 @@ describe("reduceToolOutput: Grep, Glob, WebFetch", () => {
 });
 
 describe("reduceToolOutput: options", () => {
-  it.each([{ maxBytes: 10 }, { maxBytes: 1.5e3 + 0.5 }, { maxBytes: Number.NaN }, { inlineLimit: -1 }])("rejects %j with a RangeError naming the option", (options) => {
+  it.each([{ maxBytes: 10 }, { maxBytes: 1.5e3 + 0.5 }, { maxBytes: Number.NaN }, { inlineLimit: -1 }, { persistedMaxBytes: 999 }])("rejects %j with a RangeError naming the option", (options) => {
     expect(() => reduceToolOutput("Bash", { stdout: "" }, options)).toThrow(RangeError);
-    expect(() => reduceToolOutput("Bash", { stdout: "" }, options)).toThrow(/rtk-hook: (maxBytes|inlineLimit) must be an integer >= 1000/);
+    expect(() => reduceToolOutput("Bash", { stdout: "" }, options)).toThrow(/rtk-hook: (maxBytes|inlineLimit|persistedMaxBytes) must be an integer >= 1000/);
   });
 });

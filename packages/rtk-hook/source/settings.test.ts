@@ -15,12 +15,12 @@ const existing = {
 };
 
 describe("installHook", () => {
-  it("adds one PostToolUse group for every tool and keeps everything else", () => {
+  it("adds one PostToolUse group for every tool, one PreToolUse group for Bash (the rewrite), and keeps everything else", () => {
     const next = installHook(existing, command);
     expect(next).toEqual({
       ...existing,
       hooks: {
-        ...existing.hooks,
+        PreToolUse: [...existing.hooks.PreToolUse, { matcher: "Bash", hooks: [{ type: "command", command, timeout: 30 }] }],
         PostToolUse: [...existing.hooks.PostToolUse, { matcher: "*", hooks: [{ type: "command", command, timeout: 30 }] }],
       },
     });
@@ -30,8 +30,9 @@ describe("installHook", () => {
   it("replaces an older install instead of adding a second one", () => {
     const once = installHook(existing, "claude-rtk-hook --max-bytes 1000");
     const twice = installHook(once, command);
-    const ours = twice.hooks as { PostToolUse: Array<{ hooks: unknown[] }> };
+    const ours = twice.hooks as { PreToolUse: Array<{ hooks: unknown[] }>; PostToolUse: Array<{ hooks: unknown[] }> };
     expect(ours.PostToolUse.flatMap((group) => group.hooks).filter(isRtkHookEntry)).toEqual([{ type: "command", command, timeout: 30 }]);
+    expect(ours.PreToolUse.flatMap((group) => group.hooks).filter(isRtkHookEntry)).toEqual([{ type: "command", command, timeout: 30 }]);
   });
 
   it("keeps other hooks that share a group with ours", () => {
@@ -43,6 +44,7 @@ describe("installHook", () => {
     [[], /settings must be a JSON object, got an array/],
     [{ hooks: [] }, /"hooks" must be an object/],
     [{ hooks: { PostToolUse: {} } }, /"hooks.PostToolUse" must be an array/],
+    [{ hooks: { PreToolUse: "guard.sh" } }, /"hooks.PreToolUse" must be an array/],
   ])("refuses settings it cannot merge safely: %j", (settings, message) => {
     expect(() => installHook(settings, command)).toThrow(message);
   });
@@ -79,10 +81,10 @@ describe("install/uninstall, properties", () => {
     );
   });
 
-  // An empty "hooks" object or PostToolUse list cannot survive the round trip: uninstall
-  // removes the containers it empties (it cannot know they were there, empty, before).
-  const noEmptyContainers = (settings: { hooks?: { PostToolUse?: unknown[] } }) =>
-    settings.hooks === undefined || (Object.keys(settings.hooks).length > 0 && settings.hooks.PostToolUse?.length !== 0);
+  // An empty "hooks" object or PreToolUse/PostToolUse list cannot survive the round trip:
+  // uninstall removes the containers it empties (it cannot know they were there, empty, before).
+  const noEmptyContainers = (settings: { hooks?: { PreToolUse?: unknown[]; PostToolUse?: unknown[] } }) =>
+    settings.hooks === undefined || (Object.keys(settings.hooks).length > 0 && settings.hooks.PostToolUse?.length !== 0 && settings.hooks.PreToolUse?.length !== 0);
 
   it("uninstall after install gives back the original, key order included", () => {
     fc.assert(
@@ -96,7 +98,8 @@ describe("install/uninstall, properties", () => {
 
 describe("settingsDocument", () => {
   it("is a settings document with only our hook", () => {
-    expect(settingsDocument("claude-rtk-hook")).toEqual({ hooks: { PostToolUse: [{ matcher: "*", hooks: [{ type: "command", command: "claude-rtk-hook", timeout: 30 }] }] } });
+    const hook = { type: "command", command: "claude-rtk-hook", timeout: 30 };
+    expect(settingsDocument("claude-rtk-hook")).toEqual({ hooks: { PreToolUse: [{ matcher: "Bash", hooks: [hook] }], PostToolUse: [{ matcher: "*", hooks: [hook] }] } });
   });
 });
 

@@ -20,22 +20,24 @@ function checkSettings(settings: unknown): Settings {
   if (settings.hooks !== undefined && !isObject(settings.hooks)) {
     throw new Error(`settings "hooks" must be an object (event name -> matcher groups), got ${JSON.stringify(settings.hooks)}; fix it by hand first`);
   }
-  const postToolUse = isObject(settings.hooks) ? settings.hooks.PostToolUse : undefined;
-  if (postToolUse !== undefined && !Array.isArray(postToolUse)) {
-    throw new Error(`settings "hooks.PostToolUse" must be an array of matcher groups, got ${JSON.stringify(postToolUse)}; fix it by hand first`);
+  for (const event of ["PreToolUse", "PostToolUse"]) {
+    const groups = isObject(settings.hooks) ? settings.hooks[event] : undefined;
+    if (groups !== undefined && !Array.isArray(groups)) {
+      throw new Error(`settings "hooks.${event}" must be an array of matcher groups, got ${JSON.stringify(groups)}; fix it by hand first`);
+    }
   }
   return settings;
 }
 
-/** The matcher group we install: every tool, one command hook. */
-export function rtkHookGroup(command: string): MatcherGroup {
+/** The matcher group we install: one command hook, for every tool (PostToolUse) or for Bash (PreToolUse, the rewrite). */
+export function rtkHookGroup(command: string, matcher = "*"): MatcherGroup {
   if (command.trim() === "") throw new Error("the hook command must not be empty");
-  return { matcher: "*", hooks: [{ type: "command", command, timeout: hookTimeoutSeconds }] };
+  return { matcher, hooks: [{ type: "command", command, timeout: hookTimeoutSeconds }] };
 }
 
-/** A settings document with only our hook, for `claude --settings <json>`. */
+/** A settings document with only our hooks, for `claude --settings <json>`. */
 export function settingsDocument(command: string): Settings {
-  return { hooks: { PostToolUse: [rtkHookGroup(command)] } };
+  return { hooks: { PreToolUse: [rtkHookGroup(command, "Bash")], PostToolUse: [rtkHookGroup(command)] } };
 }
 
 /** `settings` without any claude-rtk-hook entry; containers we emptied are removed, others untouched. */
@@ -69,7 +71,11 @@ export function uninstallHook(settings: unknown): Settings {
   return result;
 }
 
-/** `settings` with exactly one claude-rtk-hook group (ours, with `command`), after every other PostToolUse group. */
+/**
+ * `settings` with exactly one claude-rtk-hook group per event (ours, with `command`): after
+ * every other PostToolUse group, and (matcher Bash, the rewrite) after every other
+ * PreToolUse group; the other hooks keep their places.
+ */
 export function installHook(settings: unknown, command: string): Settings {
   if (!command.includes(hookName)) {
     throw new Error(`the hook command must name ${hookName} (the bin or its file) so uninstall can find it again, got ${JSON.stringify(command)}`);
@@ -77,8 +83,9 @@ export function installHook(settings: unknown, command: string): Settings {
   const group = rtkHookGroup(command);
   const cleaned = uninstallHook(settings);
   const hooks = isObject(cleaned.hooks) ? cleaned.hooks : {};
+  const preToolUse = Array.isArray(hooks.PreToolUse) ? hooks.PreToolUse : [];
   const postToolUse = Array.isArray(hooks.PostToolUse) ? hooks.PostToolUse : [];
-  return { ...cleaned, hooks: { ...hooks, PostToolUse: [...postToolUse, group] } };
+  return { ...cleaned, hooks: { ...hooks, PreToolUse: [...preToolUse, rtkHookGroup(command, "Bash")], PostToolUse: [...postToolUse, group] } };
 }
 
 /** Quotes one argument for the POSIX shell Claude Code runs hook commands with. */

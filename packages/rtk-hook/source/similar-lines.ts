@@ -14,6 +14,12 @@ export function isFamilySummary(line: string): boolean {
   return line.startsWith(summaryPrefix) && line.includes(summaryMark);
 }
 
+/** How many error/warning lines a family summary stands for (0 for any other line). */
+export function familySize(line: string): number {
+  if (!isFamilySummary(line)) return 0;
+  return Number(/^\[rtk-hook: (\d+) more /.exec(line)?.[1] ?? 0);
+}
+
 const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
 
 function summary(first: string, others: string[][]): string {
@@ -33,11 +39,11 @@ function summary(first: string, others: string[][]): string {
  * and puts after the earlier one a line listing the removed lines' numbers. Other lines
  * keep their places.
  */
-export function collapseSimilarImportantLines(lines: readonly string[]): string[] {
+export function collapseSimilarImportantLines(lines: readonly string[], important: readonly boolean[] = lines.map(isImportantLine)): string[] {
   const families = new Map<string, { first: number; others: string[][] }>();
   const removed = new Set<number>();
   lines.forEach((line, index) => {
-    if (!isImportantLine(line)) return;
+    if (!important[index]) return;
     const template = line.replace(numberPattern, "#");
     const family = families.get(template);
     if (!family) families.set(template, { first: index, others: [] });
