@@ -1,5 +1,5 @@
 import { createKubeClient, KubeApiError, type KubeClient } from "@claude-k8s/k8s-runtime";
-import { findPolicyViolations, parseAdapterConfig, policyError } from "@claude-k8s/manifest";
+import { findPolicyViolations, type OperatorPolicy, parseAdapterConfig, policyError } from "@claude-k8s/manifest";
 import { resolveKubeTarget, runsInCluster } from "./kube-access.ts";
 import { policyFromEnv } from "./operator-policy.ts";
 import type { AdapterEnvironmentCheck, AdapterEnvironmentTestContext, AdapterEnvironmentTestResult } from "./paperclip-types.ts";
@@ -23,6 +23,18 @@ export const REQUIRED_PERMISSIONS: readonly { group: string; resource: string; s
  * Each failure says what is wrong and how to fix it.
  */
 export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promise<AdapterEnvironmentTestResult> {
+  let policy: OperatorPolicy;
+  try {
+    policy = policyFromEnv();
+  } catch (error) {
+    const check: AdapterEnvironmentCheck = { code: "k8s_config_invalid", level: "error", message: "the operator policy in the server's environment is invalid", detail: (error as Error).message, hint: "fix the CLAUDE_K8S_* variables named above" };
+    return { adapterType: ctx.adapterType, status: "fail", checks: [check], testedAt: new Date().toISOString() };
+  }
+  return testEnvironmentWithPolicy(ctx, policy);
+}
+
+/** testEnvironment() under a given policy: `claude-k8s doctor` passes the operator's (its config is its user's own). */
+export async function testEnvironmentWithPolicy(ctx: AdapterEnvironmentTestContext, policy: OperatorPolicy): Promise<AdapterEnvironmentTestResult> {
   const checks: AdapterEnvironmentCheck[] = [];
   const result = () => ({ adapterType: ctx.adapterType, status: overallStatus(checks), checks, testedAt: new Date().toISOString() });
 
@@ -34,13 +46,8 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
   for (const warning of parsed.warnings) checks.push({ code: "k8s_config_warning", level: "warn", message: warning });
   const config = parsed.config;
   // The same policy as a run: a test of a hostile config must not load what a run may not.
-  let kubeconfigRefused: string | undefined;
-  try {
-    const violations = findPolicyViolations(config, policyFromEnv(), {}).filter((violation) => violation.key === "kubeconfig");
-    if (violations.length > 0) kubeconfigRefused = policyError(violations).message;
-  } catch (error) {
-    kubeconfigRefused = (error as Error).message;
-  }
+  const kubeconfigViolations = findPolicyViolations(config, policy, {}).filter((violation) => violation.key === "kubeconfig");
+  const kubeconfigRefused = kubeconfigViolations.length > 0 ? policyError(kubeconfigViolations).message : undefined;
   if (kubeconfigRefused !== undefined) {
     checks.push({ code: "k8s_config_forbidden", level: "error", message: "the agent config names a kubeconfig the operator's policy does not allow", detail: kubeconfigRefused, hint: "remove the kubeconfig key, or have the operator allow it (CLAUDE_K8S_ALLOW_KUBECONFIG)" });
     return result();
@@ -50,7 +57,7 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
   let source: string;
   let inCluster: boolean;
   try {
-    const target = resolveKubeTarget(config.kubeconfig, process.env, { fromAgentConfig: true });
+    const target = resolveKubeTarget(config.kubeconfig, process.env, { fromAgentConfig: !policy.trustsConfig });
     source = target.source;
     inCluster = target.inCluster;
     client = await createKubeClient(target.kubeConfig);
@@ -62,7 +69,7 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
     const inPod = runsInCluster();
     const selfPod = inCluster ? await selfPodInfo(() => {}) : undefined;
     checks.push({ code: "k8s_identity", level: "info", message: `credentials: ${source}; ${inPod ? `running in pod namespace ${selfPod?.namespace ?? "?"}` : "not running in a pod"}` });
-    const violations = findPolicyViolations(config, policyFromEnv(), { ...(selfPod?.namespace ? { serverNamespace: selfPod.namespace } : {}), ...(selfPod?.dataVolumeClaim ? { serverClaim: selfPod.dataVolumeClaim } : {}) });
+    const violations = findPolicyViolations(config, policy, { ...(selfPod?.namespace ? { serverNamespace: selfPod.namespace } : {}), ...(selfPod?.dataVolumeClaim ? { serverClaim: selfPod.dataVolumeClaim } : {}) });
     if (violations.length > 0) {
       checks.push({ code: "k8s_config_forbidden", level: "error", message: `runs would be refused: ${violations.map((violation) => violation.path).join(", ")} not allowed by the operator's policy`, detail: policyError(violations).message, hint: "remove those keys, or have the operator allow them (the variables are named above)" });
     }

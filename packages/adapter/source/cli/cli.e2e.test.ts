@@ -40,12 +40,16 @@ describe("claude-k8s against the lab", () => {
     }
   });
 
-  it("run: exits 1 with the outcome code when the run fails", async () => {
+  it("run --json: only the result on stdout, the transcript on stderr; exit 1 when the model fails, 4 for a bad config", async () => {
     const model = await startModelServer({ script: [apiError(401, { repeat: "forever" })] });
     try {
-      const { io, text: output } = capture();
-      expect(await main(["run", "--config", configFile(agent.config(model)), "--prompt", "hi"], io)).toBe(1);
-      expect(output()).toMatch(/outcome {3}claude_auth_required/);
+      const { io, text: output, errors } = capture();
+      expect(await main(["run", "--json", "--config", configFile(agent.config(model)), "--prompt", "hi"], io)).toBe(1);
+      expect(JSON.parse(output())).toMatchObject({ errorCode: "claude_auth_required" });
+      expect(errors()).toMatch(/outcome {3}claude_auth_required/);
+      const bad = capture();
+      expect(await main(["run", "--json", "--config", configFile({ ...agent.config(model), timeoutSec: "soon" }), "--prompt", "hi"], bad.io)).toBe(4);
+      expect(JSON.parse(bad.text())).toMatchObject({ errorCode: "k8s_config_invalid" });
     } finally {
       await model.close();
     }
@@ -57,6 +61,9 @@ describe("claude-k8s against the lab", () => {
       const doctor = capture();
       expect(await main(["doctor", "--config", configFile(agent.config(model))], doctor.io), doctor.text()).toBe(0);
       expect(doctor.text()).toContain("every permission the adapter uses is granted");
+      const json = capture();
+      expect(await main(["doctor", "--json", "--config", configFile(agent.config(model))], json.io)).toBe(0);
+      expect(JSON.parse(json.text()).checks.map((check: { code: string }) => check.code)).toContain("k8s_rbac_ok");
       const sweep = capture();
       expect(await main(["sweep", "--kubeconfig", agent.kubeconfig, "--namespace", agent.namespace], sweep.io), sweep.errors()).toBe(0);
       expect(sweep.text()).toContain(`nothing to sweep in ${agent.namespace}`);

@@ -1,18 +1,19 @@
 import { closeRuntimes } from "../kube-access.ts";
-import { testEnvironment } from "../test-environment.ts";
+import { operatorConfigPolicy } from "@claude-k8s/manifest";
+import { testEnvironmentWithPolicy } from "../test-environment.ts";
 import { parseArgs, stringFlag, UsageError } from "./args.ts";
 import { readJsonObject } from "./config-file.ts";
 import { labTarget } from "./lab-target.ts";
 
-export const doctorHelp = `usage: claude-k8s doctor --config <adapter-config.json> [--lab | --kubeconfig FILE]
+export const doctorHelp = `usage: claude-k8s doctor --config <adapter-config.json> [--lab | --kubeconfig FILE] [--json]
 
 The environment test Paperclip runs, for a person: credentials, API server, namespace,
 every permission the adapter uses, the shared volume, image pull Secrets. Exit status 1
-when something fails.
+when something fails. --json prints the result (status and every check) as JSON.
 `;
 
 export async function doctorCommand(argv: readonly string[], io: { out: (text: string) => void; color: boolean }): Promise<number> {
-  const args = parseArgs(argv, { values: ["config", "kubeconfig"], booleans: ["lab"] });
+  const args = parseArgs(argv, { values: ["config", "kubeconfig"], booleans: ["lab", "json"] });
   if (args.flags.has("help")) {
     io.out(doctorHelp);
     return 0;
@@ -22,8 +23,13 @@ export async function doctorCommand(argv: readonly string[], io: { out: (text: s
   const config = readJsonObject(configPath, "adapter config");
   const kubeconfig = stringFlag(args, "kubeconfig") ?? (args.flags.has("lab") ? labTarget().proxiedKubeconfigPath : undefined);
   if (kubeconfig) config.kubeconfig = kubeconfig;
-  const result = await testEnvironment({ companyId: "cli", adapterType: "claude_k8s", config });
+  // The person running doctor wrote this config: the agent-config policy does not apply.
+  const result = await testEnvironmentWithPolicy({ companyId: "cli", adapterType: "claude_k8s", config }, operatorConfigPolicy);
   await closeRuntimes();
+  if (args.flags.has("json")) {
+    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    return result.status === "fail" ? 1 : 0;
+  }
   const mark = { info: io.color ? "\u001b[32m✓\u001b[0m" : "ok  ", warn: io.color ? "\u001b[33m!\u001b[0m" : "warn", error: io.color ? "\u001b[31m✗\u001b[0m" : "FAIL" } as const;
   for (const check of result.checks) {
     io.out(`${mark[check.level]} ${check.message}\n`);

@@ -1,18 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { closeRuntimes } from "../kube-access.ts";
 import { operatorConfigPolicy } from "@claude-k8s/manifest";
 import { executeWithPolicy } from "../execute.ts";
+import { closeRuntimes } from "../kube-access.ts";
 import type { AdapterExecutionResult } from "../paperclip-types.ts";
 import { parseArgs, stringFlag, UsageError } from "./args.ts";
 import { readJsonObject } from "./config-file.ts";
+import { exitStatusOf } from "./exit-status.ts";
 import { labTarget } from "./lab-target.ts";
 import { liveTranscript } from "./live-transcript.ts";
 
 export const runHelp = `usage: claude-k8s run --config <adapter-config.json> (--prompt <text> | --prompt-file <file>) [options]
 
 One agent run, exactly as Paperclip makes it: a Job in the cluster, the transcript live,
-then a summary. Exit status 0 only when the run succeeded.
+then a summary. Exit status: 0 success, 1 the agent or model failed, 2 usage error,
+3 cluster failure (k8s_*), 4 config error, 5 cancelled, 6 timeout.
 
   --config FILE        the agent's adapterConfig as JSON (the keys Paperclip stores)
   --prompt TEXT        what to ask the agent (or --prompt-file FILE)
@@ -20,10 +22,10 @@ then a summary. Exit status 0 only when the run succeeded.
   --kubeconfig FILE    the cluster to use (overrides the config's kubeconfig and KUBECONFIG)
   --agent-id ID        the agent id (default: cli-agent); runs of one agent never overlap
   --session ID         resume this Claude session
-  --json               print the full result as JSON at the end
+  --json               print only the result as JSON on stdout (transcript and summary go to stderr)
 `;
 
-export async function runCommand(argv: readonly string[], io: { out: (text: string) => void; color: boolean }): Promise<number> {
+export async function runCommand(argv: readonly string[], io: { out: (text: string) => void; err: (text: string) => void; color: boolean }): Promise<number> {
   const args = parseArgs(argv, { values: ["config", "prompt", "prompt-file", "kubeconfig", "agent-id", "session"], booleans: ["lab", "json"] });
   if (args.flags.has("help")) {
     io.out(runHelp);
@@ -41,11 +43,14 @@ export async function runCommand(argv: readonly string[], io: { out: (text: stri
   // The prompt is exactly what was given: no heartbeat template around it unless the config sets one.
   if (config.promptTemplate === undefined) config.promptTemplate = "";
 
-  const transcript = liveTranscript(io.out, { color: io.color });
+  // With --json, stdout carries the result alone: everything for people goes to stderr.
+  const json = args.flags.has("json");
+  const human = json ? io.err : io.out;
+  const transcript = liveTranscript(human, { color: io.color });
   const session = stringFlag(args, "session");
   const abort = new AbortController();
   const onSignal = () => {
-    io.out("\ncancelling: deleting the Job and waiting for its pods to go...\n");
+    human("\ncancelling: deleting the Job and waiting for its pods to go...\n");
     abort.abort();
   };
   process.once("SIGINT", onSignal);
@@ -69,9 +74,9 @@ export async function runCommand(argv: readonly string[], io: { out: (text: stri
     process.off("SIGTERM", onSignal);
     await closeRuntimes();
   }
-  io.out(`${summaryLines(result, Date.now() - started).join("\n")}\n`);
-  if (args.flags.has("json")) io.out(`${JSON.stringify(result, null, 2)}\n`);
-  return result.errorMessage === undefined && (result.exitCode ?? 0) === 0 ? 0 : 1;
+  human(`${summaryLines(result, Date.now() - started).join("\n")}\n`);
+  if (json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+  return exitStatusOf(result);
 }
 
 export function summaryLines(result: AdapterExecutionResult, elapsedMs: number): string[] {
