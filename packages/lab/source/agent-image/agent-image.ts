@@ -169,7 +169,9 @@ function stageInto(root: string, claude: AgentExecutable, node: AgentExecutable)
   const key = `claude-code-${claude.version}-node-${node.version}-${createHash("sha256").update(identity).digest("hex").slice(0, 12)}`;
   const target = join(root, key);
   if (isComplete(target, sources)) return target;
-  rmSync(target, { recursive: true, force: true });
+  // Emptied in part by a temp-dir cleaner: staged anew. (A complete one that a concurrent
+  // lab renamed into place meanwhile is kept: the second rename below then finds it.)
+  if (statIfExists(target) && !isComplete(target, sources)) rmSync(target, { recursive: true, force: true });
   // Built aside and renamed into place: a concurrent lab sees either nothing or all of it.
   const scratch = mkdtempSync(join(root, `.${key}-`));
   try {
