@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -77,6 +77,14 @@ describe("stageAgentImage", () => {
     expect(staged.ino).not.toBe(statSync(claude.path).ino);
     expect(staged.mode & 0o777).toBe(0o755);
     expect(statSync(claude.path).mode & 0o777).toBe(0o700);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("copies a source the agent's uid owns: the agent cannot rewrite the staged CLI", () => {
+    chownSync(claude.path, 1000, 1000);
+    const image = stageAgentImage({ root: join(scratch, "stage"), claude, node });
+    const staged = statSync(join(image.binDir, "claude"));
+    expect(staged.ino).not.toBe(statSync(claude.path).ino);
+    expect({ uid: staged.uid, mode: staged.mode & 0o777 }).toEqual({ uid: 0, mode: 0o755 });
   });
 
   it("refuses a directory below one uid 1000 cannot search, naming it, the uid and the fix, and creates nothing", () => {

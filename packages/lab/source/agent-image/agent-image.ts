@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -199,9 +199,15 @@ function isComplete(target: string, sources: { claude: { size: number }; node: {
   return statIfExists(join(target, "image.json")) !== undefined && size("claude") === sources.claude.size && size("node") === sources.node.size;
 }
 
-/** A hard link when the file already lets everyone read and execute it (no space, no time), else a copy made so. */
+/**
+ * A hard link when the file is the lab's own, writable by nobody else, and lets everyone
+ * read and execute it (no space, no time); else a copy made so. A file the agent's uid
+ * owns (a checkout of uid 1000) is copied: a link would let the agent rewrite the CLI of
+ * later pods, and the checkout's file with it.
+ */
 function place(source: string, destination: string): void {
-  if ((statSync(source).mode & 0o005) === 0o005) {
+  const stat = statSync(source);
+  if ((stat.mode & 0o005) === 0o005 && (stat.mode & 0o022) === 0 && stat.uid === process.getuid?.()) {
     try {
       linkSync(source, destination);
       return;
@@ -210,5 +216,9 @@ function place(source: string, destination: string): void {
     }
   }
   copyFileSync(source, destination);
+  // A copy made by root keeps the source's owner: make it the lab's.
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid !== undefined && gid !== undefined && (stat.uid !== uid || stat.gid !== gid)) chownSync(destination, uid, gid);
   chmodSync(destination, 0o755);
 }
