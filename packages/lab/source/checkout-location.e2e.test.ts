@@ -54,7 +54,8 @@ function runCliFromPrivateCheckout(privateDir: string, args: string[], env: Node
 
 describe("the lab from a checkout only root can read", () => {
   const scratch: string[] = [];
-  let runDir = "";
+  /** Run dirs `lab up` was pointed at: stopped afterwards whatever the test saw. */
+  const labDirs: string[] = [];
   /** A fresh directory in the temp dir; mode 0700 as mkdtemp makes it, unless told. */
   const scratchDir = (prefix: string, mode = 0o700) => {
     const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -63,14 +64,15 @@ describe("the lab from a checkout only root can read", () => {
     return dir;
   };
   afterAll(async () => {
-    if (runDir) await runCli(["down", "--dir", runDir]);
+    for (const dir of labDirs) if (readLabState(dir)) await runCli(["down", "--dir", dir]);
     for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
   });
 
   it("runs the real Claude Code CLI and node as uid 1000 when every file of the checkout lies below a 0700 directory", async () => {
     const privateDir = scratchDir("claude-k8s-private-");
     expect(statSync(privateDir).mode & 0o777).toBe(0o700);
-    runDir = scratchDir("claude-k8s-lab-private-");
+    const runDir = scratchDir("claude-k8s-lab-private-");
+    labDirs.push(runDir);
     // A staging directory of this test's own: the image is staged from the private checkout,
     // not found ready from the shared lab's run.
     const stageDir = join(scratchDir("claude-k8s-agent-stage-", 0o755), "agent-image");
@@ -144,12 +146,12 @@ describe("the lab from a checkout only root can read", () => {
     const down = await runCli(["down", "--dir", runDir]);
     expect(down.code, down.stderr).toBe(0);
     expect(pids.filter(isAlive)).toEqual([]);
-    runDir = "";
   });
 
   it("lab up refuses before starting anything where the agent cannot reach its executables, naming the directory, the uid and the fix", async () => {
     const privateDir = scratchDir("claude-k8s-private-");
     const dir = scratchDir("claude-k8s-lab-refused-");
+    labDirs.push(dir);
     const up = await runCli(["up", "--dir", dir], { ...process.env, CLAUDE_K8S_LAB_AGENT_DIR: join(privateDir, "agent-image") });
     expect(up.code).toBe(1);
     expect(up.stderr).toContain(`${privateDir} (mode 0700, owner uid 0) does not let uid 1000 search it`);
