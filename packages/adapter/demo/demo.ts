@@ -47,13 +47,15 @@ if (realCluster) {
   kubeconfig = realCluster;
   say(`cluster: ${realCluster}`);
 } else {
-  const state = readLabState(defaultRunDir());
+  // The run dir `lab up` uses too: $CLAUDE_K8S_LAB_DIR, else the default.
+  const runDir = process.env.CLAUDE_K8S_LAB_DIR ?? defaultRunDir();
+  const state = readLabState(runDir);
   if (!state || !isAlive(state.ownerPid)) {
     say("starting the lab (a real Kubernetes control plane and a simulated node on this machine)");
     const up = spawnSync(process.execPath, [path.resolve(import.meta.dirname, "../../lab/source/cli.ts"), "up"], { stdio: "inherit" });
     if (up.status !== 0) process.exit(up.status ?? 1);
   } else say(`the lab is already up (Kubernetes ${state.kubernetesVersion})`);
-  const running = readLabState(defaultRunDir())!;
+  const running = readLabState(runDir)!;
   if (!running.agentImage) {
     process.stderr.write("demo: the running lab was started by an older checkout and has no agent image; restart it: ./dev lab down && ./dev demo\n");
     process.exit(1);
