@@ -5,15 +5,13 @@
 // another one.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { chmodSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { createKubeClient, KubeApiError } from "@claude-k8s/k8s-runtime";
 import { connectFaultProxy } from "@claude-k8s/lab/source/fault-proxy/client.ts";
 import { defaultRunDir } from "@claude-k8s/lab/source/control-plane/paths.ts";
 import { isAlive, readLabState } from "@claude-k8s/lab/source/lab-state.ts";
-import { claudeBinary, startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
+import { startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
 import { parseArgs, stringFlag } from "../source/cli/args.ts";
 import { liveTranscript } from "../source/cli/live-transcript.ts";
 import { summaryLines } from "../source/cli/run-command.ts";
@@ -39,6 +37,7 @@ const realModel = process.env.ANTHROPIC_API_KEY;
 const namespace = stringFlag(args, "namespace") ?? "claude-k8s-demo";
 
 let kubeconfig: string;
+let labImage: string | undefined;
 let faultProxy: ReturnType<typeof connectFaultProxy> | undefined;
 if (realCluster) {
   if (!stringFlag(args, "image")) {
@@ -48,26 +47,24 @@ if (realCluster) {
   kubeconfig = realCluster;
   say(`cluster: ${realCluster}`);
 } else {
-  const state = readLabState(defaultRunDir());
+  // The run dir `lab up` uses too: $CLAUDE_K8S_LAB_DIR, else the default.
+  const runDir = process.env.CLAUDE_K8S_LAB_DIR ?? defaultRunDir();
+  const state = readLabState(runDir);
   if (!state || !isAlive(state.ownerPid)) {
     say("starting the lab (a real Kubernetes control plane and a simulated node on this machine)");
     const up = spawnSync(process.execPath, [path.resolve(import.meta.dirname, "../../lab/source/cli.ts"), "up"], { stdio: "inherit" });
     if (up.status !== 0) process.exit(up.status ?? 1);
   } else say(`the lab is already up (Kubernetes ${state.kubernetesVersion})`);
-  const running = readLabState(defaultRunDir())!;
+  const running = readLabState(runDir)!;
+  if (!running.agentImage) {
+    process.stderr.write("demo: the running lab was started by an older checkout and has no agent image; restart it: ./dev lab down && ./dev demo\n");
+    process.exit(1);
+  }
+  // The lab's agent image: the real `claude` (and node) staged where the pod's uid 1000 reaches them.
+  labImage = running.agentImage.image;
   kubeconfig = running.proxiedKubeconfigPath;
   faultProxy = connectFaultProxy(running.faultProxyControl);
   await ensureNamespace(running.kubeconfigPath, namespace);
-}
-
-// The lab's "image" is the host filesystem: put the real `claude` on the pod's PATH, in a
-// directory the pod's uid 1000 can reach.
-const binDir = path.join(tmpdir(), "claude-k8s-demo-bin");
-if (!realCluster) {
-  rmSync(binDir, { recursive: true, force: true });
-  mkdirSync(binDir, { recursive: true });
-  chmodSync(binDir, 0o755);
-  symlinkSync(claudeBinary(), path.join(binDir, "claude"));
 }
 
 const model = realModel
@@ -85,10 +82,9 @@ say(realModel ? "model: Anthropic's API (ANTHROPIC_API_KEY)" : `model: scripted,
 const config: Record<string, unknown> = {
   kubeconfig,
   namespace,
-  image: stringFlag(args, "image") ?? "lab.local/claude-code:2.1.330",
+  image: stringFlag(args, "image") ?? labImage,
   promptTemplate: "",
   env: {
-    ...(realCluster ? {} : { PATH: `${binDir}:/usr/local/bin:/usr/bin:/bin` }),
     ANTHROPIC_API_KEY: realModel ?? "sk-ant-scripted-demo",
     ...(model ? { ANTHROPIC_BASE_URL: model.url, CLAUDE_CODE_MAX_RETRIES: "1" } : {}),
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",

@@ -6,6 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { stageAgentImage, verifyAgentImage } from "./agent-image/agent-image.ts";
 import { ensureControlPlaneBinaries } from "./control-plane/binaries.ts";
 import { httpsGet } from "./control-plane/network.ts";
 import { binaryDir, builderScript, defaultRunDir } from "./control-plane/paths.ts";
@@ -58,6 +59,9 @@ async function up() {
     console.log(`lab: already running in ${dataDir} (pid ${running.ownerPid})`);
     return printSummary(running);
   }
+  // Before anything starts or builds: where the agent cannot reach its executables, say
+  // which directory stops which uid, and the fix (the daemon finds the staged image again).
+  verifyAgentImage(stageAgentImage());
   // Build in the foreground so the progress of a cold build is visible here.
   await ensureControlPlaneBinaries({ build: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -89,6 +93,8 @@ function printSummary(state: LabState) {
   console.log(`kubeconfig via fault proxy: ${state.proxiedKubeconfigPath}`);
   console.log(`API server:                ${state.server}  (fault proxy ${state.proxyServer})`);
   console.log(`fault-proxy control API:   ${state.faultProxyControl.url}  (token in ${stateFile(state.dataDir)})`);
+  // A lab started by an older checkout has no agent image in its state.
+  if (state.agentImage) console.log(`agent image:               ${state.agentImage.image}  (claude and node staged in ${state.agentImage.binDir})`);
   console.log(`logs:                      ${join(state.dataDir, "logs")}`);
   // The distribution's kubectl may be years older than the lab; prefer a matching one.
   const kubectl = join(binaryDir(state.kubernetesVersion), "kubectl");

@@ -20,6 +20,8 @@ export type LabState = {
   /** cluster-admin through the fault proxy. */
   proxiedKubeconfigPath: string;
   faultProxyControl: { url: string; token: string };
+  /** The image agent pods use (`lab.local/claude-code:<version>`) and where its claude and node are staged. */
+  agentImage: { image: string; binDir: string };
   /** Component pids at start (kube-apiserver's changes when it is restarted). */
   processes: Record<string, { pid: number; command: string; logPath: string }>;
 };

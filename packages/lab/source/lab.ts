@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { type AgentImage, agentImageCatalog, stageAgentImage, verifyAgentImage } from "./agent-image/agent-image.ts";
 import { type ControlPlane, startControlPlane } from "./control-plane/control-plane.ts";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy/fault-proxy.ts";
 import { labImages } from "./kubelet-sim/lab-images.ts";
@@ -13,7 +14,7 @@ export type StartLabOptions = {
   /** "if-missing" builds the control plane on a cold cache (~7 min on 2 cores, progress on stderr). */
   build: "if-missing" | "never";
   log?: (line: string) => void;
-  /** kubelet-sim's image catalog; default `labImages` (lab.local/missing:*, lab.local/slow:*). */
+  /** kubelet-sim's image catalog; default `labImages` (lab.local/missing:*, lab.local/slow:*). The agent image is always added. */
   images?: ImageCatalog;
 };
 
@@ -22,6 +23,8 @@ export type Lab = {
   faultProxy: FaultProxy;
   /** The simulated node (kubelet-sim, a child process) that runs the pods. */
   node: LabNode;
+  /** `lab.local/claude-code:<version>`: the Claude Code CLI and node, staged where the agent's uid 1000 reaches them. */
+  agentImage: AgentImage;
   /** cluster-admin straight to the API server. */
   kubeconfigPath: string;
   /** cluster-admin through the fault proxy: use this for code whose API load is measured. */
@@ -38,6 +41,9 @@ export type Lab = {
  */
 export async function startLab(options: StartLabOptions): Promise<Lab> {
   const started = Date.now();
+  // Before anything starts: a lab whose agent cannot reach its executables is no use.
+  const agentImage = stageAgentImage();
+  verifyAgentImage(agentImage);
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   // Starting wipes the dir's certificates and etcd data: never under a lab that still runs.
   const running = readLabState(options.dataDir);
@@ -56,7 +62,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     node = await startLabNode({
       controlPlane,
       dataDir: join(options.dataDir, "node"),
-      images: options.images ?? labImages,
+      images: { ...agentImageCatalog(agentImage), ...(options.images ?? labImages) },
       log: options.log,
     });
     options.log?.(`kubelet-sim node ${node.nodeName} ready (kubelet port ${node.kubeletPort}, memory limits by ${node.memoryEnforcement})`);
@@ -72,6 +78,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     controlPlane,
     faultProxy: proxy,
     node,
+    agentImage,
     kubeconfigPath: controlPlane.kubeconfigPath,
     proxiedKubeconfigPath: proxy.kubeconfigPath,
     onStop: (fn) => void stopHooks.unshift(fn),
@@ -107,6 +114,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     kubeconfigPath: lab.kubeconfigPath,
     proxiedKubeconfigPath: lab.proxiedKubeconfigPath,
     faultProxyControl: proxy.controlEndpoint,
+    agentImage: { image: agentImage.image, binDir: agentImage.binDir },
     processes: {
       ...Object.fromEntries(
         Object.entries(controlPlane.processes).map(([name, p]) => [name, { pid: p.pid, command: name, logPath: p.logPath }]),

@@ -1,12 +1,10 @@
 // Test utilities: everything an agent needs to run in the lab with the real Claude Code CLI:
 // a namespace with Pod Security "restricted", the adapter's least-privilege ServiceAccount,
-// a `claude` on the pod's PATH (the lab's "image" is the host), and the adapter config that
-// points it all at a scripted model server.
-import { chmodSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { claudeBinary, type ModelServer } from "@claude-k8s/lab/source/model-server/index.ts";
-import { createTestNamespace } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+// the lab's agent image (the real `claude` and node, staged where the pod's uid 1000 reaches
+// them wherever the checkout is), and the adapter config that points it all at a scripted
+// model server.
+import type { ModelServer } from "@claude-k8s/lab/source/model-server/index.ts";
+import { createTestNamespace, labAgentImage } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll } from "vitest";
 import { closeRuntimes } from "../kube-access.ts";
 import { serviceAccountKubeconfig } from "./lab-service-account.ts";
@@ -27,7 +25,6 @@ export function allowInOperatorPolicy(variable: string, entry: string): void {
 export function useLabAgent(prefix: string): LabAgent {
   let ns: Awaited<ReturnType<typeof createTestNamespace>> | undefined;
   let kubeconfig = "";
-  let claudeDir = "";
   beforeAll(async () => {
     ns = await createTestNamespace(prefix, { "pod-security.kubernetes.io/enforce": "restricted" });
     kubeconfig = await serviceAccountKubeconfig(ns.name);
@@ -35,14 +32,10 @@ export function useLabAgent(prefix: string): LabAgent {
     // namespace and ServiceAccount kubeconfig; everything else keeps the policy's defaults.
     allowInOperatorPolicy("CLAUDE_K8S_ALLOW_NAMESPACE", ns.name);
     allowInOperatorPolicy("CLAUDE_K8S_ALLOW_KUBECONFIG", kubeconfig);
-    claudeDir = mkdtempSync(path.join(tmpdir(), "claude-bin-"));
-    chmodSync(claudeDir, 0o755);
-    symlinkSync(claudeBinary(), path.join(claudeDir, "claude"));
   });
   afterAll(async () => {
     await closeRuntimes();
     await ns?.remove();
-    if (claudeDir) rmSync(claudeDir, { recursive: true, force: true });
   });
   return {
     get namespace() {
@@ -56,10 +49,9 @@ export function useLabAgent(prefix: string): LabAgent {
       return {
         kubeconfig,
         namespace: ns?.name,
-        image: "lab.local/claude-code:2.1.330",
+        image: labAgentImage(),
         model: "claude-sonnet-4-6",
         env: {
-          PATH: `${claudeDir}:/usr/local/bin:/usr/bin:/bin`,
           ANTHROPIC_BASE_URL: model.url,
           ANTHROPIC_API_KEY: "sk-ant-scripted",
           CLAUDE_CODE_MAX_RETRIES: "1",

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startModelServer, type ModelServer } from "../model-server/model-server.ts";
-import { claudeBinary } from "../model-server/run-claude.ts";
 import { text } from "../model-server/steps.ts";
-import { adminClients } from "../test-support/lab-client.ts";
+import { adminClients, labAgentImage } from "../test-support/lab-client.ts";
 import { createPodNamespace, podUntil } from "./test-utils/pods.ts";
 
 // The end-to-end check of the whole lab: the real Claude Code CLI runs in a pod
@@ -42,11 +41,12 @@ describe("the real Claude Code CLI in a lab pod", () => {
           containers: [
             {
               name: "claude",
-              image: "lab.local/claude-code:2",
+              // The lab's agent image: claude and node staged where uid 1000 reaches them.
+              image: labAgentImage(),
               // As the adapter's manifest does: exec claude with the prompt on stdin, so the
               // container's exit status is claude's own (no pipefail in dash).
               command: ["sh", "-c", 'id -u > /dev/termination-log; exec "$@" < /tmp/prompt/prompt', "claude"],
-              args: [claudeBinary(), "--print", "-", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions"],
+              args: ["claude", "--print", "-", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions"],
               workingDir: "/workspace",
               env: [
                 { name: "HOME", value: "/home/claude" },

@@ -28,7 +28,10 @@ afterEach(async () => {
 
 const env = { PATH: "/usr/local/bin:/usr/bin:/bin" };
 
-async function run(argv: string[], extra: { uid?: number; mounts?: Parameters<typeof wrapperScript>[0]["mounts"]; memoryLimitBytes?: number; cgroupName?: string } = {}) {
+async function run(
+  argv: string[],
+  extra: { uid?: number; mounts?: Parameters<typeof wrapperScript>[0]["mounts"]; memoryLimitBytes?: number; cgroupName?: string; env?: Record<string, string> } = {},
+) {
   const cgroups = extra.cgroupName ? await detectMemoryCgroups("test") : undefined;
   const cgroup = cgroups && extra.cgroupName ? await cgroups.create(extra.cgroupName, extra.memoryLimitBytes) : undefined;
   if (cgroups) disposals.push(() => cgroups.dispose());
@@ -44,7 +47,7 @@ async function run(argv: string[], extra: { uid?: number; mounts?: Parameters<ty
     }),
     scriptPath: join(dir, `wrapper-${started.length}.sh`),
     argv,
-    env,
+    env: extra.env ?? env,
     logPath: join(dir, `log-${started.length}`),
     cgroup,
     memoryLimitBytes: extra.memoryLimitBytes,
@@ -86,6 +89,22 @@ describe("startContainer", () => {
       reason: "StartError",
       message: 'exec: "no-such-command-here": executable file not found in $PATH',
     });
+  });
+
+  it("reports an executable the pod's user cannot reach as StartError, naming the uid and the path", async () => {
+    const hidden = join(dir, "private", "bin");
+    mkdirSync(hidden, { recursive: true });
+    chmodSync(join(dir, "private"), 0o700);
+    writeFileSync(join(hidden, "agent"), "#!/bin/sh\necho ran\n", { mode: 0o755 });
+    const container = await run(["agent"], { uid: 1000, env: { PATH: `${hidden}:/usr/bin:/bin` } });
+    expect(await container.exited).toMatchObject({
+      exitCode: 128,
+      reason: "StartError",
+      message: `exec: "agent": permission denied: uid 1000 cannot execute ${hidden}/agent (a directory on its way that uid 1000 cannot search, or no execute permission)`,
+    });
+    // Root reaches it: the same container as uid 0 runs.
+    const asRoot = await run(["agent"], { env: { PATH: `${hidden}:/usr/bin:/bin` } });
+    expect(await asRoot.exited).toMatchObject({ exitCode: 0, reason: "Completed" });
   });
 
   it("SIGTERM reaches a handler; SIGKILL ends the whole namespace", async () => {

@@ -36,6 +36,13 @@ describe("wrapperScript", () => {
     expect(() => execFileSync("sh", ["-n"], { input: script })).not.toThrow();
   });
 
+  it("checks as the pod's user that it can execute what root found on PATH (root needs no check)", () => {
+    const check = script.split("\n").find((line) => line.startsWith('case "$resolved"'));
+    expect(check).toContain('setpriv --reuid=1000 --regid=1000 --clear-groups -- test -x "$resolved" || setup_failed');
+    const asRoot = wrapperScript({ description: "x", mounts: [], workingDir: "/", uid: 0, gid: 0, supplementalGroups: [] });
+    expect(asRoot).not.toContain('case "$resolved"');
+  });
+
   it("lists supplemental groups once each", () => {
     const withGroups = wrapperScript({ description: "x", mounts: [], workingDir: "/", uid: 0, gid: 0, supplementalGroups: [5, 2000, 5] });
     expect(withGroups).toContain("--groups=5,2000 ");

@@ -54,13 +54,21 @@ export function wrapperScript(options: WrapperOptions): string {
   );
   const groups =
     options.supplementalGroups.length > 0 ? `--groups=${[...new Set(options.supplementalGroups)].join(",")}` : "--clear-groups";
+  const asPodUser = `setpriv --reuid=${options.uid} --regid=${options.gid} ${groups}`;
   lines.push(
     // What a runtime reports as a StartError, checked here where the container's PATH and mounts apply.
-    'command -v "$1" >/dev/null 2>&1 || setup_failed "exec: \\"$1\\": executable file not found in \\$PATH"',
+    'resolved=$(command -v "$1" 2>/dev/null) || setup_failed "exec: \\"$1\\": executable file not found in \\$PATH"',
+    // Found as root, but the pod's user may not reach it (a parent directory it cannot
+    // search, say a checkout under /root): say so instead of a bare exit 126 from setpriv.
+    ...(options.uid === 0
+      ? []
+      : [
+          `case "$resolved" in /*) ${asPodUser} -- test -x "$resolved" || setup_failed "exec: \\"$1\\": permission denied: uid ${options.uid} cannot execute $resolved (a directory on its way that uid ${options.uid} cannot search, or no execute permission)" ;; esac`,
+        ]),
     "exec 2>&3 3>&-",
     // --pdeathsig last, after the uid change (which would clear it): the container dies with
     // its unshare parent, and so with kubelet-sim, even when kubelet-sim is SIGKILLed.
-    `exec setpriv --reuid=${options.uid} --regid=${options.gid} ${groups} --pdeathsig KILL -- "$@"`,
+    `exec ${asPodUser} --pdeathsig KILL -- "$@"`,
     "",
   );
   return lines.join("\n");

@@ -27,6 +27,14 @@ export function labEndpoints() {
   return inject("lab");
 }
 
+/** The image agent pods use: the Claude Code CLI and node on its PATH, reachable by uid 1000. */
+export function labAgentImage(): string {
+  const lab = labEndpoints();
+  // A lab reused from `lab up` of an older checkout has none.
+  if (!lab.agentImage) throw new Error(`the lab in ${lab.dataDir} has no agent image: restart it (./dev lab down && ./dev lab up)`);
+  return lab.agentImage.image;
+}
+
 /** cluster-admin clients; `viaFaultProxy` routes them through the fault proxy. */
 export function adminClients(options: { viaFaultProxy?: boolean } = {}): LabClients {
   const lab = labEndpoints();
