@@ -101,6 +101,16 @@ describe("runJob in the lab", () => {
     expect(await leftovers(runId)).toEqual([]);
   });
 
+  it("honours a 30-day deadline (past setTimeout's 24.8 days): the run finishes, not timed out", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const { opts, lines } = options(manifestsFor(runId, agentId), agentId, runId, { deadlineMs: 30 * 24 * 3600 * 1000 });
+    const outcome = await runJob(opts);
+    expect(outcome).toMatchObject({ kind: "finished", timedOut: false, container: { exitCode: 0 } });
+    expect(lines).toHaveLength(21);
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
   it("reports a failing container's exit code", async () => {
     const runId = randomUUID();
     const agentId = `agent-${runId.slice(0, 8)}`;

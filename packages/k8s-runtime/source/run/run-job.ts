@@ -7,6 +7,8 @@ import { ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
 import type { JobLike } from "../kube-objects.ts";
 import { KubeApiError, KubeUnreachableError } from "../kube/kube-api-error.ts";
 import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
+import { setLongTimeout } from "../kube/long-timeout.ts";
+import { checkRunDurations } from "./check-run-durations.ts";
 import { type CleanupOutcome, cleanupRun } from "./cleanup-run.ts";
 import { type CreatedJob, launchRun } from "./launch-run.ts";
 import { acquireNamespaceWatches } from "./namespace-watches.ts";
@@ -88,6 +90,12 @@ type Settled =
 export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
+  try {
+    checkRunDurations(options);
+  } catch (error) {
+    if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
+    throw error;
+  }
   const watches = acquireNamespaceWatches(runtime.hub, namespace);
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
   try {
@@ -286,10 +294,10 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   const onAbort = () => settle({ why: "cancelled" });
   options.signal.addEventListener("abort", onAbort, { once: true });
   if (options.signal.aborted) onAbort();
-  const deadline = options.deadlineMs > 0 ? setTimeout(() => settle({ why: "deadline" }), options.deadlineMs) : undefined;
+  const deadline = options.deadlineMs > 0 ? setLongTimeout(() => settle({ why: "deadline" }), options.deadlineMs) : undefined;
 
   const first = await settled;
-  clearTimeout(deadline);
+  deadline?.clear();
   options.signal.removeEventListener("abort", onAbort);
   unsubscribeJobs();
   unsubscribeEvents();
@@ -303,9 +311,9 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   let log = emptyLog;
   if (logFollowing) {
     if (first.why === "container-ended" || first.why === "job-ended") {
-      const drain = setTimeout(() => logAbort.abort(), options.logDrainMs ?? 30_000);
+      const drain = setLongTimeout(() => logAbort.abort(), options.logDrainMs ?? 30_000);
       log = await logFollowing;
-      clearTimeout(drain);
+      drain.clear();
     } else {
       logAbort.abort();
       log = await logFollowing;
