@@ -18,6 +18,12 @@ export { type Admission, type AdmissionPolicy, type BlockReason, decideAdmission
 export { hashLine, ResumeAligner } from "./logs/resume-aligner.ts";
 export { type AgentLock, AgentLockBusyError, type AgentLockOptions, acquireAgentLock, agentLockName } from "./exclusivity/agent-lock.ts";
 export { newOwnerId, OwnerHeartbeat, ownerLastSeenFrom, ownerLeaseName } from "./exclusivity/owner-heartbeat.ts";
+export { decideSettlement, JOB_REVERIFY_MS, type JobKnowledge, type RunObservation, type RunSettlement, type SettleDecision } from "./decisions/settle-run.ts";
+export { type LongTimeout, MAX_SET_TIMEOUT_MS, setLongTimeout } from "./kube/long-timeout.ts";
+export { checkRunDurations, MAX_RUN_DURATION_MS, type RunDurations } from "./run/check-run-durations.ts";
+export { type ReconcileRunOptions, reconcileRun } from "./run/reconcile-run.ts";
+export { type JobRef, readJobFresh } from "./run/read-job.ts";
+export { Wakeup } from "./run/wakeup.ts";
 export { type CleanupOptions, type CleanupOutcome, cleanupRun, waitForJobGone } from "./run/cleanup-run.ts";
 export { type CreatedJob, type LaunchOptions, type LaunchResult, launchRun } from "./run/launch-run.ts";
 export { acquireNamespaceWatches, MANAGED_SELECTOR, type NamespaceWatches } from "./run/namespace-watches.ts";

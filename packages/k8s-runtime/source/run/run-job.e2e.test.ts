@@ -4,7 +4,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { KubeConfig } from "@kubernetes/client-node";
 import { buildRunManifests, type RunManifests, requireAdapterConfig } from "@claude-k8s/manifest";
-import { adminClients, createTestNamespace, eventually, labEndpoints, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, createTestNamespace, eventually, faultProxy, labEndpoints, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPodBudgets } from "../decisions/classify-pod-status.ts";
 import { createRuntimeContext, type RuntimeContext } from "./runtime-context.ts";
@@ -108,6 +108,23 @@ describe("runJob in the lab", () => {
     const outcome = await runJob(opts);
     expect(outcome).toMatchObject({ kind: "finished", timedOut: false, container: { exitCode: 0 } });
     expect(lines).toHaveLength(21);
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("does not take its new Job for a deleted one while the Job watch lags behind", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const proxy = faultProxy();
+    // Every Job watch event of this namespace arrives 4 s late: the new Job is not in the cache right after the create.
+    await proxy.addLatency({ ms: 4000, on: "stream", match: { verb: "watch", resource: "jobs", namespace: ns.name } });
+    try {
+      const { opts, lines } = options(manifestsFor(runId, agentId), agentId, runId);
+      const outcome = await runJob(opts);
+      expect(outcome).toMatchObject({ kind: "finished", deletedExternally: false, container: { exitCode: 0 }, cleanup: "gone" });
+      expect(lines).toHaveLength(21);
+    } finally {
+      await proxy.clearFaults();
+    }
     expect(await leftovers(runId)).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { agentJobSelector, type RunManifests } from "@claude-k8s/manifest";
 import { type AdmissionPolicy, decideAdmission, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
-import { classifyJobStatus, type JobVerdict } from "../decisions/classify-job-status.ts";
 import type { PodBudgets, PodFailureCode } from "../decisions/classify-pod-status.ts";
 import { AgentLockBusyError, acquireAgentLock } from "../exclusivity/agent-lock.ts";
 import { ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
@@ -8,6 +7,8 @@ import type { JobLike } from "../kube-objects.ts";
 import { KubeApiError, KubeUnreachableError } from "../kube/kube-api-error.ts";
 import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
 import { setLongTimeout } from "../kube/long-timeout.ts";
+import { reconcileRun } from "./reconcile-run.ts";
+import { Wakeup } from "./wakeup.ts";
 import { checkRunDurations } from "./check-run-durations.ts";
 import { type CleanupOutcome, cleanupRun } from "./cleanup-run.ts";
 import { type CreatedJob, launchRun } from "./launch-run.ts";
@@ -46,12 +47,14 @@ export interface LaunchedJob {
   adopted: boolean;
 }
 
-export interface ContainerExit {
-  exitCode: number;
-  signal?: number;
-  reason: string;
-  message: string;
-  oomKilled: boolean;
+import type { ContainerExit } from "../decisions/settle-run.ts";
+
+export type { ContainerExit };
+
+/** A Job being followed, and the Job object as last read from the API server (fresher than a lagging watch cache). */
+interface Launch {
+  job: LaunchedJob;
+  lastRead: JobLike | undefined;
 }
 
 export type RunJobOutcome =
@@ -73,14 +76,6 @@ export type RunJobOutcome =
       /** The pod's Kubernetes Events, oldest first (at most 20): what a failure message quotes. */
       events: string[];
     };
-
-type Settled =
-  | { why: "container-ended"; exit: ContainerExit }
-  | { why: "pod-failed"; code: PodFailureCode | "k8s_pod_evicted" | "timeout"; reason: string; message: string }
-  | { why: "job-ended"; verdict: JobVerdict }
-  | { why: "job-deleted" }
-  | { why: "cancelled" }
-  | { why: "deadline" };
 
 /**
  * One run, from admission to cleanup. Event-driven: it reacts to the shared Job and pod
@@ -123,7 +118,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   }
 }
 
-async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: string) => number | undefined): Promise<LaunchedJob | { kind: "not-launched"; code: string; message: string }> {
+async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: string) => number | undefined): Promise<Launch | { kind: "not-launched"; code: string; message: string }> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
   const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal });
@@ -141,9 +136,9 @@ async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: str
     for (const orphan of admission.sweep) await sweepOrphan(options, orphan);
     if (admission.action === "adopt") {
       const job = admission.job as CreatedJob;
-      await claim(options, job);
+      const lastRead = await claim(options, job);
       await options.onStatus(`adopting Job ${job.metadata.name} (${admission.why === "same-run" ? "this run's own Job" : "left running by an earlier run of this task"}) instead of starting a new one`);
-      return { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true };
+      return { job: { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true }, lastRead };
     }
 
     await options.beforeLaunch?.();
@@ -154,21 +149,21 @@ async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: str
       if (labels["paperclip.io/run-id"] !== run.runId) {
         throw new RunError("k8s_job_create_failed", `Job ${namespace}/${result.job.metadata.name} already exists and belongs to run ${labels["paperclip.io/run-id"] ?? "?"}, not ${run.runId}`);
       }
-      await claim(options, result.job);
+      const lastRead = await claim(options, result.job);
       await options.onStatus(`Job ${result.job.metadata.name} already existed for this run: following it`);
-      return { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: true };
+      return { job: { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: true }, lastRead };
     }
     const launched = { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: false };
     await options.onStatus(`created Job ${namespace}/${launched.name}`);
-    return launched;
+    return { job: launched, lastRead: result.job };
   } finally {
     await lock.release().catch((error: unknown) => runtime.log(`could not release the launch lock of agent ${run.agentId}: ${(error as Error).message}`));
   }
 }
 
 /** Record this process as the Job's owner, so admission elsewhere sees it alive. */
-async function claim(options: RunJobOptions, job: CreatedJob): Promise<void> {
-  await options.runtime.client.request({
+async function claim(options: RunJobOptions, job: CreatedJob): Promise<JobLike> {
+  return await options.runtime.client.request<JobLike>({
     method: "PATCH",
     path: `/apis/batch/v1/namespaces/${job.metadata.namespace}/jobs/${job.metadata.name}`,
     body: { metadata: { annotations: { [OWNER_ANNOTATION]: options.runtime.heartbeat.ownerId } } },
@@ -189,15 +184,13 @@ async function sweepOrphan(options: RunJobOptions, job: JobLike): Promise<void> 
     });
 }
 
-async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnType<typeof acquireNamespaceWatches>): Promise<RunJobOutcome> {
+async function follow(options: RunJobOptions, launch: Launch, watches: ReturnType<typeof acquireNamespaceWatches>): Promise<RunJobOutcome> {
   const { runtime, manifests } = options;
+  const { job } = launch;
   const container = manifests.names.container;
   await options.onLaunched?.(job);
 
-  let settle!: (settled: Settled) => void;
-  const settled = new Promise<Settled>((resolve) => {
-    settle = resolve;
-  });
+  const wakeup = new Wakeup();
   let logFollowing: Promise<FollowLogReport> | undefined;
   const logAbort = new AbortController();
   let containerEnded = false;
@@ -234,6 +227,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
     });
   };
 
+  // The pod's changes are told to people, start the log follower and ring the reconcile loop.
   const monitor = new PodMonitor({
     pods: watches.pods,
     jobUid: job.uid,
@@ -251,10 +245,8 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
         containerEnded = true;
         for (const wake of [...terminationWaiters]) wake();
         startLog();
-        settle({ why: "container-ended", exit: { exitCode: verdict.exitCode, ...(verdict.signal !== undefined ? { signal: verdict.signal } : {}), reason: verdict.reason, message: verdict.message, oomKilled: verdict.oomKilled } });
       }
-      if (verdict.kind === "failed") settle({ why: "pod-failed", code: verdict.code, reason: verdict.reason, message: verdict.message });
-      if (verdict.kind === "pod-failed") settle({ why: "pod-failed", code: verdict.deadlineExceeded ? "timeout" : (verdict.code ?? "k8s_pod_evicted"), reason: verdict.reason, message: verdict.message });
+      wakeup.wake();
     },
   });
   monitor.start();
@@ -280,26 +272,17 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
     if (!containerStarted || object.type === "Warning") void options.onStatus(`pod ${podName ?? ""}: ${line}`);
   });
 
-  const unsubscribeJobs = watches.jobs.subscribe((event) => {
-    if (event.object.metadata?.uid !== job.uid) return;
-    if (event.type === "DELETED") return settle({ why: "job-deleted" });
-    const verdict = classifyJobStatus(event.object);
-    if (verdict.state === "failed" || (verdict.state === "succeeded" && verdict.final)) settle({ why: "job-ended", verdict });
+  const first = await reconcileRun({
+    client: runtime.client,
+    job,
+    jobs: watches.jobs,
+    ...(launch.lastRead ? { lastRead: launch.lastRead } : {}),
+    pod: () => monitor.current?.verdict,
+    wakeup,
+    deadlineAt: options.deadlineMs > 0 ? Date.now() + options.deadlineMs : undefined,
+    signal: options.signal,
+    log: runtime.log,
   });
-  // The Job may be gone before our watch ever saw it.
-  void watches.jobs.synced().then(() => {
-    if (!watches.jobs.list().some((candidate) => candidate.metadata?.uid === job.uid)) settle({ why: "job-deleted" });
-  });
-
-  const onAbort = () => settle({ why: "cancelled" });
-  options.signal.addEventListener("abort", onAbort, { once: true });
-  if (options.signal.aborted) onAbort();
-  const deadline = options.deadlineMs > 0 ? setLongTimeout(() => settle({ why: "deadline" }), options.deadlineMs) : undefined;
-
-  const first = await settled;
-  deadline?.clear();
-  options.signal.removeEventListener("abort", onAbort);
-  unsubscribeJobs();
   unsubscribeEvents();
 
   // The Job watch can report the end before the pod watch has shown the pod at all: give the

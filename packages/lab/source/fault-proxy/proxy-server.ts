@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Agent, createServer, request } from "node:https";
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import { type Duplex, Transform } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { KeyPair } from "../control-plane/pki.ts";
 import { FaultRules, type RequestMatch, matches } from "./faults.ts";
@@ -58,6 +58,25 @@ function identityHeaders(socket: TLSSocket): OutgoingHttpHeaders {
   if (typeof user !== "string" || user === "") return {};
   const groups = subject?.O === undefined ? [] : Array.isArray(subject.O) ? subject.O : [subject.O];
   return { "x-remote-user": user, ...(groups.length > 0 ? { "x-remote-group": groups } : {}) };
+}
+
+/**
+ * Holds each chunk back by the delay in force when it arrives, in order (a chunk never
+ * overtakes an earlier, longer-delayed one): a watch or log stream that lags.
+ */
+function delayEachChunk(delayFor: () => number): Transform {
+  let previous: Promise<void> = Promise.resolve();
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      const ms = delayFor();
+      const due = ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined;
+      previous = previous.then(() => due).then(() => void this.push(chunk));
+      callback();
+    },
+    flush(callback) {
+      previous.then(() => callback());
+    },
+  });
 }
 
 /**
@@ -149,7 +168,8 @@ export function createProxyServer(options: ProxyServerOptions) {
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
       // Streams (watch, log follow) must reach the caller chunk by chunk, not buffered.
       res.flushHeaders();
-      upRes.pipe(res);
+      if (info.stream === null) upRes.pipe(res);
+      else upRes.pipe(delayEachChunk(() => rules.streamLatencyFor(info))).pipe(res);
       upRes.on("error", () => res.destroy());
     });
     entry.upstream = upstream;
