@@ -27,7 +27,10 @@ export interface ExecutionFacts {
 export function toExecutionResult(facts: ExecutionFacts): AdapterExecutionResult {
   const { outcome } = facts;
   if (outcome.kind === "not-launched") {
-    return { exitCode: null, signal: null, timedOut: false, errorCode: outcome.code, errorMessage: outcome.message };
+    const result: AdapterExecutionResult = { exitCode: null, signal: null, timedOut: false, errorCode: outcome.code, errorMessage: outcome.message };
+    // Cancelled before any Job existed: acknowledged at once, nothing left to stop.
+    if (outcome.code === "cancelled") return { ...result, resultJson: { executionCancellation: { state: "acknowledged", acknowledgedAt: facts.now().toISOString(), forced: false } } };
+    return result;
   }
   const base = transcriptFields(facts);
   const job = `Job ${outcome.job.namespace}/${outcome.job.name}`;

@@ -59,14 +59,14 @@ export async function acquireAgentLock(options: AgentLockOptions): Promise<Agent
   const spec = () => ({ holderIdentity: options.holder, leaseDurationSeconds: duration, acquireTime: microTime(now()), renewTime: microTime(now()) });
 
   for (let attempt = 1; ; attempt++) {
+    options.signal?.throwIfAborted();
     try {
       const created = await options.client.request<Lease>({
         method: "POST",
         path: collection,
         body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: leaseName, labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": "agent-launch-lock" } }, spec: spec() },
-        signal: options.signal,
       });
-      return held(options.client, collection, leaseName, created);
+      return await heldUnlessAborted(held(options.client, collection, leaseName, created), options.signal);
     } catch (error) {
       if (!(error instanceof KubeApiError && error.isConflict)) throw error;
     }
@@ -81,8 +81,8 @@ export async function acquireAgentLock(options: AgentLockOptions): Promise<Agent
     if (existing.spec?.holderIdentity === options.holder) return held(options.client, collection, leaseName, existing);
     if (isLeaseExpired(existing.spec, now())) {
       try {
-        const taken = await options.client.request<Lease>({ method: "PUT", path: `${collection}/${leaseName}`, body: { ...existing, spec: spec() }, signal: options.signal });
-        return held(options.client, collection, leaseName, taken);
+        const taken = await options.client.request<Lease>({ method: "PUT", path: `${collection}/${leaseName}`, body: { ...existing, spec: spec() } });
+        return await heldUnlessAborted(held(options.client, collection, leaseName, taken), options.signal);
       } catch (error) {
         if (!(error instanceof KubeApiError && error.isConflict)) throw error;
         continue; // someone else took it over first
@@ -92,6 +92,17 @@ export async function acquireAgentLock(options: AgentLockOptions): Promise<Agent
     if (waited >= waitMs) throw new AgentLockBusyError(leaseName, existing.spec?.holderIdentity ?? "unknown", waited);
     await abortableSleep(Math.min(retryDelayMs(attempt, undefined), 2000, Math.max(0, waitMs - waited)), options.signal);
   }
+}
+
+/**
+ * Writes to the Lease are never cut off mid-flight (a cut-off create may still have taken
+ * the Lease, which would then block the agent until it expires): an abort that came
+ * meanwhile gives the Lease back at once.
+ */
+async function heldUnlessAborted(lock: AgentLock, signal: AbortSignal | undefined): Promise<AgentLock> {
+  if (!signal?.aborted) return lock;
+  await lock.release().catch(() => undefined);
+  throw signal.reason;
 }
 
 function held(client: KubeClient, collection: string, leaseName: string, lease: Lease): AgentLock {

@@ -93,16 +93,21 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   }
   const watches = acquireNamespaceWatches(runtime.hub, namespace);
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
+  let launched: Launch | undefined;
   try {
     await runtime.heartbeat.ensure(namespace);
     // Nothing is decided or launched on watches that cannot see: their first list must succeed.
     await watchReady(owners.watch, `the adapter owner Leases in ${namespace}`, 30_000, options.signal);
     await watchReady(watches.jobs, `Jobs in ${namespace}`, 30_000, options.signal);
     await watchReady(watches.pods, `pods in ${namespace}`, 30_000, options.signal);
-    const launched = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners.lastSeen), { signal: options.signal });
-    if ("kind" in launched) return launched;
+    const admitted = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners.lastSeen), { signal: options.signal });
+    if ("kind" in admitted) return admitted;
+    launched = admitted;
+    // An abort that came while launching is the reconcile's first answer: the Job is deleted, the run cancelled.
     return await follow(options, launched, watches);
   } catch (error) {
+    // Aborted before any Job of this run exists (watch start, mutex, launch lock, admission): nothing to undo.
+    if (options.signal.aborted && !launched) return { kind: "not-launched", code: "cancelled", message: `cancelled before Job ${namespace}/${manifests.names.job} was created; nothing was launched` };
     if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
     if (error instanceof AgentLockBusyError) return { kind: "not-launched", code: error.code, message: error.message };
     if (error instanceof KubeApiError) {
@@ -134,6 +139,8 @@ async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: str
       return { kind: "not-launched", code: "k8s_concurrent_run_blocked", message: `${admission.message}; this run was not started` };
     }
     for (const orphan of admission.sweep) await sweepOrphan(options, orphan);
+    // Past this point the cluster gets a Job to follow (created or claimed): an abort must come before, or be followed through.
+    options.signal.throwIfAborted();
     if (admission.action === "adopt") {
       const job = admission.job as CreatedJob;
       const lastRead = await claim(options, job);
@@ -142,6 +149,8 @@ async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: str
     }
 
     await options.beforeLaunch?.();
+    options.signal.throwIfAborted();
+    // The Job create is never cut off (it may have made the Job): it completes, and the follow deletes the Job if aborted.
     const result = await launchRun({ client: runtime.client, manifests, ownerId: runtime.heartbeat.ownerId, signal: options.signal, log: (line) => void options.onStatus(line) });
     if (result.kind === "exists") {
       // Same deterministic name: verify it really is this run's Job before following it.
@@ -161,14 +170,16 @@ async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: str
   }
 }
 
-/** Record this process as the Job's owner, so admission elsewhere sees it alive. */
+/**
+ * Record this process as the Job's owner, so admission elsewhere sees it alive. Not
+ * abortable: once claimed, an abort is carried out by deleting the Job.
+ */
 async function claim(options: RunJobOptions, job: CreatedJob): Promise<JobLike> {
   return await options.runtime.client.request<JobLike>({
     method: "PATCH",
     path: `/apis/batch/v1/namespaces/${job.metadata.namespace}/jobs/${job.metadata.name}`,
     body: { metadata: { annotations: { [OWNER_ANNOTATION]: options.runtime.heartbeat.ownerId } } },
     contentType: "application/merge-patch+json",
-    signal: options.signal,
   });
 }
 
