@@ -23,6 +23,13 @@ export interface FollowLogOptions {
   signal: AbortSignal;
   /** How far before the last byte received a resumed stream starts (the log API resolves seconds; clocks differ). */
   overlapSeconds?: number;
+  /**
+   * How long an open stream may bring no data before it is taken for stalled and resumed
+   * (default 60 s; claude can be quiet that long, and a resume costs one request).
+   */
+  idleMs?: number;
+  /** The same once the container has terminated: the rest of the log is all there, a quiet stream is a stalled one (default 2 s). */
+  drainIdleMs?: number;
   maxLineBytes?: number;
   log?: (line: string) => void;
 }
@@ -46,6 +53,8 @@ export interface FollowLogReport {
 export async function followContainerLog(options: FollowLogOptions): Promise<FollowLogReport> {
   const { client, namespace, pod, container, signal } = options;
   const overlapMs = (options.overlapSeconds ?? 10) * 1000;
+  const idleMs = options.idleMs ?? 60_000;
+  const drainIdleMs = options.drainIdleMs ?? 2000;
   const aligner = new ResumeAligner();
   const report: FollowLogReport = { lines: 0, connections: 0, oversized: 0, end: "complete" };
   const lines = new LineBuffer({
@@ -76,12 +85,29 @@ export async function followContainerLog(options: FollowLogOptions): Promise<Fol
       failures = 0;
       const onAbort = () => response.destroy();
       signal.addEventListener("abort", onAbort, { once: true });
+      // A stream can stall without closing (a proxy, a node under pressure): no data for too long is a break, resumed like one.
+      let open = true;
+      let idle: NodeJS.Timeout | undefined;
+      const armIdle = () => {
+        clearTimeout(idle);
+        const ms = options.containerTerminated() ? drainIdleMs : idleMs;
+        idle = setTimeout(() => response.destroy(new Error(`no data for ${ms} ms`)), ms);
+      };
+      armIdle();
+      // The container's end shortens the wait of a quiet stream.
+      void options.untilTerminated?.(idleMs).then(() => {
+        if (open) armIdle();
+      });
       try {
         for await (const chunk of response as AsyncIterable<Buffer>) {
+          armIdle();
           lastDataAt = Date.now();
           for (const line of lines.push(chunk)) await deliver(aligner.push(line));
+          armIdle();
         }
       } finally {
+        open = false;
+        clearTimeout(idle);
         signal.removeEventListener("abort", onAbort);
       }
     } catch (error) {

@@ -34,6 +34,9 @@ case "$FAKE_MODE" in
   # PID 1 ignores SIGTERM without a handler (as in a real container): claude has one, so does this.
   hang) trap 'exit 143' TERM; echo '{"type":"system","subtype":"init","uuid":"u-init"}'; sleep 600 & wait ;;
   fail) echo '{"type":"result","subtype":"success","is_error":true,"uuid":"u-r"}'; exit 1 ;;
+  slow) echo '{"type":"system","subtype":"init","uuid":"u-init"}'; sleep 3
+     i=0; while [ $i -lt 20 ]; do i=$((i+1)); echo "{\\"type\\":\\"assistant\\",\\"uuid\\":\\"u-$i\\"}"; done
+     echo '{"type":"result","subtype":"success","is_error":false,"result":"done","uuid":"u-result"}' ;;
   *) i=0; while [ $i -lt 20 ]; do i=$((i+1)); echo "{\\"type\\":\\"assistant\\",\\"uuid\\":\\"u-$i\\"}"; done
      echo "{\\"type\\":\\"result\\",\\"subtype\\":\\"success\\",\\"is_error\\":false,\\"result\\":\\"got $(printf %s "$prompt" | wc -c) bytes\\",\\"uuid\\":\\"u-result\\"}" ;;
 esac
@@ -125,6 +128,20 @@ describe("runJob in the lab", () => {
     } finally {
       await proxy.clearFaults();
     }
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("reads the end of a successful run whose log stream stalls without closing", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const { opts, lines } = options(manifestsFor(runId, agentId, {}, "slow"), agentId, runId);
+    const running = runJob(opts);
+    await eventually("the first line", async () => (lines.length > 0 ? true : undefined), 60_000);
+    expect(await faultProxy().stall("log", { namespace: ns.name })).toBeGreaterThan(0);
+    const outcome = await running;
+    expect(outcome).toMatchObject({ kind: "finished", container: { exitCode: 0 }, log: { end: "complete" } });
+    expect(lines).toHaveLength(22);
+    expect(lines[21]).toContain('"type":"result"');
     expect(await leftovers(runId)).toEqual([]);
   });
 

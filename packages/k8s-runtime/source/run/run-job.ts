@@ -231,6 +231,7 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
             resolve();
           };
           const timer = setTimeout(done, ms);
+          timer.unref();
           terminationWaiters.add(done);
         }),
       signal: logAbort.signal,
