@@ -75,6 +75,7 @@ export function startPeriodicSweep(target: KubeTarget, runtime: RuntimeContext, 
       .then((report) => {
         const count = report.plan.jobs.length + report.plan.pods.length + report.plan.secrets.length;
         if (count > 0) serverLog(`swept ${count} leftover object(s) in ${namespace}${report.failures.length ? `; ${report.failures.length} failed: ${report.failures.join("; ")}` : ""}`);
+        for (const item of report.plan.unowned) serverLog(`left alone Job ${namespace}/${item.object.metadata?.name}: ${item.reason}`);
       })
       .catch((error: unknown) => serverLog(`sweep of ${namespace} failed: ${(error as Error).message}`));
   }, everyMs);

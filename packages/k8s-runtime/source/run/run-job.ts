@@ -189,7 +189,7 @@ async function sweepOrphan(options: RunJobOptions, job: JobLike): Promise<void> 
   if (!name) return;
   await options.onStatus(`deleting orphaned Job ${name} (its adapter process is gone and it cannot continue this run)`);
   await options.runtime.client
-    .request({ method: "DELETE", path: `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`, body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", ...(job.metadata?.uid ? { preconditions: { uid: job.metadata.uid } } : {}) } })
+    .request({ method: "DELETE", path: `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`, body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", preconditions: { uid: job.metadata?.uid, resourceVersion: job.metadata?.resourceVersion } } })
     .catch((error: unknown) => {
       if (!(error instanceof KubeApiError && (error.isNotFound || error.isConflict))) throw error;
     });
