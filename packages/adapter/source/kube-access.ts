@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { KubeConfig } from "@kubernetes/client-node";
-import { createRuntimeContext, type RuntimeContext, sweepNamespace } from "@claude-k8s/k8s-runtime";
+import { closeOnShutdown, createRuntimeContext, type RuntimeContext, sweepNamespace } from "@claude-k8s/k8s-runtime";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -52,8 +52,15 @@ const sweepers = new Map<string, NodeJS.Timeout>();
 /** Process-level messages (watch trouble, sweeps) go to the server's log, never into a run's transcript. */
 const serverLog = (line: string) => void process.stderr.write(`[claude-k8s] ${line}\n`);
 
-/** One runtime (client, watches, heartbeat) per cluster identity per process, shared by all runs. */
+let shutdownHook: (() => void) | undefined;
+
+/**
+ * One runtime (client, watches, heartbeat) per cluster identity per process, shared by all
+ * runs. On SIGTERM the heartbeats stop and the owner Leases are given back, so the next
+ * process can adopt this one's Jobs at once instead of after the staleness window.
+ */
 export function runtimeFor(target: KubeTarget): Promise<RuntimeContext> {
+  shutdownHook ??= closeOnShutdown(closeRuntimes);
   let runtime = runtimes.get(target.source);
   if (!runtime) {
     runtime = createRuntimeContext(target.kubeConfig, { log: serverLog });
@@ -85,6 +92,8 @@ export function startPeriodicSweep(target: KubeTarget, runtime: RuntimeContext, 
 
 /** Stops every runtime and sweep (tests, and a graceful server shutdown). */
 export async function closeRuntimes(): Promise<void> {
+  shutdownHook?.();
+  shutdownHook = undefined;
   for (const timer of sweepers.values()) clearInterval(timer);
   sweepers.clear();
   const all = [...runtimes.values()];

@@ -34,6 +34,7 @@ export { LineBuffer } from "./logs/line-buffer.ts";
 export { type PodObservation, PodMonitor } from "./run/pod-monitor.ts";
 export { type ContainerExit, type LaunchedJob, type RunJobOptions, type RunJobOutcome, runJob } from "./run/run-job.ts";
 export { createRuntimeContext, type RuntimeContext } from "./run/runtime-context.ts";
+export { type CloseOnShutdownOptions, closeOnShutdown } from "./run/close-on-shutdown.ts";
 export { defaultSweepPolicy, planSweep, type SecretLike, type SweepItem, type SweepPlan, type SweepPolicy } from "./decisions/plan-sweep.ts";
 export { type SweepReport, sweepNamespace } from "./run/sweep-namespace.ts";
 export type { EventLike } from "./run/namespace-watches.ts";
