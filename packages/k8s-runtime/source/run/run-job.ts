@@ -1,8 +1,8 @@
 import { agentJobSelector, type RunManifests } from "@claude-k8s/manifest";
-import { type AdmissionPolicy, decideAdmission, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
+import { type AdmissionPolicy, decideAdmission, isUnfinished, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
 import type { PodBudgets, PodFailureCode } from "../decisions/classify-pod-status.ts";
 import { AgentLockBusyError, acquireAgentLock } from "../exclusivity/agent-lock.ts";
-import { ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
+import { type OwnerLiveness, ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
 import type { JobLike } from "../kube-objects.ts";
 import { KubeApiError, KubeUnreachableError } from "../kube/kube-api-error.ts";
 import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
@@ -100,7 +100,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
     await watchReady(owners.watch, `the adapter owner Leases in ${namespace}`, 30_000, options.signal);
     await watchReady(watches.jobs, `Jobs in ${namespace}`, 30_000, options.signal);
     await watchReady(watches.pods, `pods in ${namespace}`, 30_000, options.signal);
-    const admitted = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners.lastSeen), { signal: options.signal });
+    const admitted = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners), { signal: options.signal });
     if ("kind" in admitted) return admitted;
     launched = admitted;
     // An abort that came while launching is the reconcile's first answer: the Job is deleted, the run cancelled.
@@ -123,7 +123,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   }
 }
 
-async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: string) => number | undefined): Promise<Launch | { kind: "not-launched"; code: string; message: string }> {
+async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Promise<Launch | { kind: "not-launched"; code: string; message: string }> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
   const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal });
@@ -134,7 +134,14 @@ async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: str
       .catch((error: unknown) => {
         throw new RunError("k8s_concurrency_guard_unreachable", `could not list this agent's Jobs in ${namespace} to check for a running one: ${(error as Error).message}`, { cause: error });
       });
-    const admission = decideAdmission(existing.items ?? [], run, options.policy, ownerLastSeen, Date.now());
+    // The owners of the agent's running Jobs, read fresh too (rarely any: a run usually finds none).
+    const otherOwners = (existing.items ?? []).filter(isUnfinished).map((job) => job.metadata?.annotations?.[OWNER_ANNOTATION]).filter((owner): owner is string => owner !== undefined && owner !== runtime.heartbeat.ownerId);
+    if (otherOwners.length > 0) {
+      await owners.refresh(runtime.client, otherOwners, options.signal).catch((error: unknown) => {
+        throw new RunError("k8s_concurrency_guard_unreachable", `could not read the owner Leases of this agent's running Jobs in ${namespace}: ${(error as Error).message}`, { cause: error });
+      });
+    }
+    const admission = decideAdmission(existing.items ?? [], run, options.policy, owners.lastSeen, Date.now());
     if (admission.action === "block") {
       return { kind: "not-launched", code: "k8s_concurrent_run_blocked", message: `${admission.message}; this run was not started` };
     }

@@ -1,3 +1,4 @@
+import type { OwnerLastSeen } from "../decisions/decide-admission.ts";
 import { defaultSweepPolicy, planSweep, type SecretLike, type SweepPlan, type SweepPolicy } from "../decisions/plan-sweep.ts";
 import { OWNER_LEASE_COMPONENT, ownerLeaseName } from "../exclusivity/owner-heartbeat.ts";
 import type { Lease } from "../exclusivity/lease-time.ts";
@@ -20,7 +21,22 @@ export interface SweepReport {
  * without our owner mark are only reported (`plan.unowned`). Reads the
  * owner Leases itself, so it works from a CLI as well as from a running adapter.
  */
-export async function sweepNamespace(client: KubeClient, namespace: string, options: { delete: boolean; policy?: SweepPolicy; now?: number; signal?: AbortSignal }): Promise<SweepReport> {
+export async function sweepNamespace(
+  client: KubeClient,
+  namespace: string,
+  options: {
+    delete: boolean;
+    policy?: SweepPolicy;
+    now?: number;
+    signal?: AbortSignal;
+    /**
+     * Owner liveness as a running adapter observes it (renewals timed by its own clock,
+     * `ownerLastSeenFrom`). Without it (a one-shot CLI) the Leases' renewTime is compared
+     * with the local clock: skew beyond the 30-min abandon window would mislead it.
+     */
+    ownerLastSeen?: OwnerLastSeen;
+  },
+): Promise<SweepReport> {
   const list = async <T>(path: string, labelSelector: string) => (await client.request<{ items?: T[] }>({ method: "GET", path, query: { labelSelector }, signal: options.signal })).items ?? [];
   const [jobs, pods, secrets, leases] = await Promise.all([
     list<JobLike>(`/apis/batch/v1/namespaces/${namespace}/jobs`, MANAGED_SELECTOR),
@@ -29,12 +45,12 @@ export async function sweepNamespace(client: KubeClient, namespace: string, opti
     list<Lease>(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, `app.kubernetes.io/component=${OWNER_LEASE_COMPONENT}`),
   ]);
   const renewed = new Map(leases.map((lease) => [lease.metadata?.name ?? "", lease]));
-  const ownerLastSeen = (ownerId: string) => {
+  const fromRenewTime = (ownerId: string) => {
     const spec = renewed.get(ownerLeaseName(ownerId))?.spec;
     const at = Date.parse(spec?.renewTime ?? spec?.acquireTime ?? "");
     return spec?.holderIdentity === ownerId && !Number.isNaN(at) ? at : undefined;
   };
-  const plan = planSweep({ jobs, pods, secrets, ownerLastSeen, now: options.now ?? Date.now(), policy: options.policy ?? defaultSweepPolicy });
+  const plan = planSweep({ jobs, pods, secrets, ownerLastSeen: options.ownerLastSeen ?? fromRenewTime, now: options.now ?? Date.now(), policy: options.policy ?? defaultSweepPolicy });
   const report: SweepReport = { namespace, plan, deleted: options.delete, failures: [] };
   if (!options.delete) return report;
 
