@@ -126,7 +126,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
 async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Promise<Launch | { kind: "not-launched"; code: string; message: string }> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
-  const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal });
+  const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal, log: runtime.log });
   try {
     // A fresh list under the lock: a watch cache could lag behind another replica's create.
     const existing = await runtime.client
