@@ -46,7 +46,9 @@ export function toExecutionResult(facts: ExecutionFacts): AdapterExecutionResult
       signal: "SIGTERM",
       timedOut: false,
       errorCode: "cancelled",
-      errorMessage: `cancelled: ${job} deleted${outcome.cancelled.podsGone ? " and its pods confirmed gone" : "; its pods were still terminating"}`,
+      errorMessage: outcome.cancelled.jobMayStillRun
+        ? `cancelled, but ${job} could not be deleted and may still be running: delete it (kubectl delete job ${outcome.job.name} -n ${outcome.job.namespace})`
+        : `cancelled: ${job} deleted${outcome.cancelled.podsGone ? " and its pods confirmed gone" : "; its pods were still terminating"}`,
       resultJson: { ...resultJson, executionCancellation: { state: "acknowledged", acknowledgedAt: outcome.cancelled.acknowledgedAt, forced: !outcome.cancelled.podsGone } },
     };
   }

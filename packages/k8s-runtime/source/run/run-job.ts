@@ -68,7 +68,8 @@ export type RunJobOutcome =
       jobFailure?: { reason: string; message: string; deadlineExceeded: boolean };
       deletedExternally: boolean;
       timedOut: boolean;
-      cancelled?: { acknowledgedAt: string; podsGone: boolean };
+      /** `jobMayStillRun`: the Job could not be deleted (cleanup failed): it may still be running. */
+      cancelled?: { acknowledgedAt: string; podsGone: boolean; jobMayStillRun?: boolean };
       log: FollowLogReport;
       cleanup: CleanupOutcome | "failed";
       /** The last pod observation, for error messages (container state). */
@@ -327,7 +328,7 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
   const exit = lastPod?.verdict.kind === "terminated" ? { exitCode: lastPod.verdict.exitCode, reason: lastPod.verdict.reason, message: lastPod.verdict.message, oomKilled: lastPod.verdict.oomKilled } : first.why === "container-ended" ? first.exit : undefined;
   const jobVerdict = first.why === "job-ended" ? first.verdict : undefined;
 
-  let cancelled: { acknowledgedAt: string; podsGone: boolean } | undefined;
+  let cancelled: { acknowledgedAt: string; podsGone: boolean; jobMayStillRun?: boolean } | undefined;
   let cleanup: CleanupOutcome | "failed";
   const secretNames = manifests.secrets.map((secret) => secret.metadata.name);
   const keep = options.retainJob && first.why !== "cancelled" && first.why !== "deadline";
@@ -337,7 +338,7 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
     runtime.log(`cleanup of Job ${job.name} failed: ${(error as Error).message}`);
     cleanup = "failed";
   }
-  if (first.why === "cancelled") cancelled = { acknowledgedAt: new Date().toISOString(), podsGone: cleanup === "gone" || cleanup === "already-gone" };
+  if (first.why === "cancelled") cancelled = { acknowledgedAt: new Date().toISOString(), podsGone: cleanup === "gone" || cleanup === "already-gone", ...(cleanup === "failed" ? { jobMayStillRun: true } : {}) };
 
   return {
     kind: "finished",
