@@ -25,7 +25,8 @@ export interface FollowLogOptions {
   overlapSeconds?: number;
   /**
    * How long an open stream may bring no data before it is taken for stalled and resumed
-   * (default 60 s; claude can be quiet that long, and a resume costs one request).
+   * while the container runs (default 15 min: claude is quiet through long tool calls, and a
+   * stall then only delays the live view; no line is lost, the resume reads it again).
    */
   idleMs?: number;
   /** The same once the container has terminated: the rest of the log is all there, a quiet stream is a stalled one (default 2 s). */
@@ -53,7 +54,7 @@ export interface FollowLogReport {
 export async function followContainerLog(options: FollowLogOptions): Promise<FollowLogReport> {
   const { client, namespace, pod, container, signal } = options;
   const overlapMs = (options.overlapSeconds ?? 10) * 1000;
-  const idleMs = options.idleMs ?? 60_000;
+  const idleMs = options.idleMs ?? 15 * 60_000;
   const drainIdleMs = options.drainIdleMs ?? 2000;
   const aligner = new ResumeAligner();
   const report: FollowLogReport = { lines: 0, connections: 0, oversized: 0, end: "complete" };
