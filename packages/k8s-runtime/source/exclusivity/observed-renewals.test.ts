@@ -34,12 +34,32 @@ describe("RenewalObserver", () => {
     expect(observer.lastSeen("lease-a", "owner-a")).toBe(renewedAt);
   });
 
-  it("calls an owner whose Lease was never seen alive from the first time it is asked about, not dead", () => {
+  it("calls an owner whose Lease was never seen undecided from the first time it is asked about, not dead; dead after a Lease duration", () => {
     const local = clock(1_000_000);
     const observer = new RenewalObserver(local.now);
     expect(observer.lastSeen("lease-b", "owner-b")).toBe(1_000_000);
     local.advance(5000);
     expect(observer.lastSeen("lease-b", "owner-b")).toBe(1_000_000);
+    expect(observer.undecidedUntil("lease-b", "owner-b")).toEqual({ since: 1_000_000, until: 1_120_000 });
+    local.advance(115_000);
+    expect(observer.lastSeen("lease-b", "owner-b")).toBeUndefined();
+  });
+
+  it("leaves a Lease seen once undecided for its duration, dead after it unless seen renewed", () => {
+    const local = clock(0);
+    const observer = new RenewalObserver(local.now);
+    observer.observe(lease("2026-12-07T12:00:00.000000Z"));
+    expect(observer.undecidedUntil("lease-a", "owner-a")).toEqual({ since: 0, until: 120_000 });
+    local.advance(30_000);
+    observer.observe(lease("2026-12-07T12:00:40.000000Z"));
+    expect(observer.undecidedUntil("lease-a", "owner-a")).toBeUndefined();
+    expect(observer.lastSeen("lease-a", "owner-a")).toBe(30_000);
+
+    const crashed = new RenewalObserver(local.now);
+    crashed.observe(lease("2026-12-07T12:00:00.000000Z"));
+    local.advance(120_000);
+    expect(crashed.undecidedUntil("lease-a", "owner-a")).toBeUndefined();
+    expect(crashed.lastSeen("lease-a", "owner-a")).toBeUndefined();
   });
 
   it("calls an owner gone once its Lease was seen deleted, or held by someone else", () => {

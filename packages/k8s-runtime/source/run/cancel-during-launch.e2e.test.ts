@@ -142,8 +142,9 @@ describe("cancel during launch", () => {
 
   it("while claiming an adopted Job: cancelled, and the adopted Job deleted", async () => {
     const controller = new AbortController();
-    const { opts, runId } = options(controller);
-    // This run's Job, left by an adapter process that is gone (no owner Lease): the run adopts it.
+    // Owners silent for 2 s count as gone (the default window is 10 min).
+    const { opts, runId } = options(controller, { policy: { reattachOrphanedJobs: true, ownerStaleAfterMs: 2000 } });
+    // This run's Job, left by an adapter process that is gone (no owner Lease): the run adopts it, after watching 2 s.
     const left = await launchRun({ client: runtime.client, manifests: opts.manifests, ownerId: "gone-process" });
     await proxy.addLatency({ ms: 3000, match: { verb: "patch", resource: "jobs", namespace: ns.name } });
     const before = await requestsSoFar("patch jobs.batch");
