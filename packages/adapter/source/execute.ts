@@ -5,7 +5,7 @@ import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
 import { recoveredSummary } from "./recovered-summary.ts";
-import { KubeTargetError, resolveKubeTarget, runtimeFor, startPeriodicSweep } from "./kube-access.ts";
+import { KubeTargetError, resolveKubeTarget, runtimeFor } from "./kube-access.ts";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
 import { rtkHookProgram } from "./rtk-hook-program.ts";
 import { readSkillBundle } from "./skill-bundle.ts";
@@ -43,7 +43,7 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
     const run = runContextOf(ctx);
     const attempt = async (context: RunContext) => {
       const manifests = buildRunManifests({ config, run: context, ...(selfPod ? { selfPod } : {}), skills, ...(instructions ? { instructions } : {}), ...(rtkHook ? { rtkHook } : {}) });
-      startPeriodicSweep(target, runtime, manifests.names.namespace);
+      runtime.sweepPeriodically(manifests.names.namespace);
       for (const warning of manifests.warnings) await status(warning);
       return runOnce(ctx, config, manifests, context, runtime, signal, status);
     };

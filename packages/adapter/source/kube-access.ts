@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { KubeConfig } from "@kubernetes/client-node";
-import { closeOnShutdown, createRuntimeContext, ownerLastSeenFrom, type RuntimeContext, sweepNamespace } from "@claude-k8s/k8s-runtime";
+import { closeOnShutdown, createRuntimeContext, type RuntimeContext } from "@claude-k8s/k8s-runtime";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -47,7 +47,6 @@ export class KubeTargetError extends Error {
 }
 
 const runtimes = new Map<string, Promise<RuntimeContext>>();
-const sweepers = new Map<string, { timer: NodeJS.Timeout; owners: { release(): void } }>();
 
 /** Process-level messages (watch trouble, sweeps) go to the server's log, never into a run's transcript. */
 const serverLog = (line: string) => void process.stderr.write(`[claude-k8s] ${line}\n`);
@@ -70,39 +69,10 @@ export function runtimeFor(target: KubeTarget): Promise<RuntimeContext> {
   return runtime;
 }
 
-/**
- * The periodic sweep of one namespace (every 10 minutes while this process runs): leftovers
- * of runs whose adapter process died. planSweep never selects a live run's objects.
- */
-export function startPeriodicSweep(target: KubeTarget, runtime: RuntimeContext, namespace: string, everyMs = 10 * 60_000): void {
-  const key = `${target.source}|${namespace}`;
-  if (sweepers.has(key)) return;
-  // Owner liveness as this process observes it (renewals timed by its own clock), not the
-  // Leases' timestamps: the owner Lease watch is held as long as the sweep runs.
-  const owners = ownerLastSeenFrom(runtime.hub, namespace);
-  const timer = setInterval(() => {
-    if (!owners.watch.isSynced) return;
-    sweepNamespace(runtime.client, namespace, { delete: true, ownerLastSeen: owners.lastSeen })
-      .then((report) => {
-        const count = report.plan.jobs.length + report.plan.pods.length + report.plan.secrets.length;
-        if (count > 0) serverLog(`swept ${count} leftover object(s) in ${namespace}${report.failures.length ? `; ${report.failures.length} failed: ${report.failures.join("; ")}` : ""}`);
-        for (const item of report.plan.unowned) serverLog(`left alone Job ${namespace}/${item.object.metadata?.name}: ${item.reason}`);
-      })
-      .catch((error: unknown) => serverLog(`sweep of ${namespace} failed: ${(error as Error).message}`));
-  }, everyMs);
-  timer.unref();
-  sweepers.set(key, { timer, owners });
-}
-
-/** Stops every runtime and sweep (tests, and a graceful server shutdown). */
+/** Stops every runtime and its sweeps (tests, and a graceful server shutdown). */
 export async function closeRuntimes(): Promise<void> {
   shutdownHook?.();
   shutdownHook = undefined;
-  for (const { timer, owners } of sweepers.values()) {
-    clearInterval(timer);
-    owners.release();
-  }
-  sweepers.clear();
   const all = [...runtimes.values()];
   runtimes.clear();
   await Promise.all(all.map(async (runtime) => (await runtime).close()));

@@ -29,6 +29,7 @@ export function noClusterRuntime(): { runtime: RuntimeContext; calls: string[] }
       heartbeat,
       mutex: new KeyedMutex<string>(),
       log: () => {},
+      sweepPeriodically() {},
       async close() {
         await heartbeat.stop();
         await hub.close();
