@@ -21,7 +21,7 @@ export interface FollowLogOptions {
    */
   untilTerminated?: (ms: number) => Promise<void>;
   signal: AbortSignal;
-  /** How far before the last byte received a resumed stream starts (the log API resolves seconds; clocks differ). */
+  /** How far before the last byte received a resumed stream starts (the log API resolves seconds). */
   overlapSeconds?: number;
   /**
    * How long an open stream may bring no data before it is taken for stalled and resumed
@@ -79,7 +79,10 @@ export async function followContainerLog(options: FollowLogOptions): Promise<Fol
     if (resuming) await deliver(aligner.beginResume());
     report.connections += 1;
     const query: Record<string, string | boolean> = { container, follow: true };
-    if (resuming && lastDataAt !== undefined) query.sinceTime = new Date(Math.floor((lastDataAt - overlapMs) / 1000) * 1000).toISOString().replace(".000Z", "Z");
+    // sinceSeconds, not sinceTime: a duration measured here and applied on the node's clock
+    // needs no agreement between the two clocks (a sinceTime from a clock ahead of the node's
+    // would skip lines).
+    if (resuming && lastDataAt !== undefined) query.sinceSeconds = String(Math.ceil((Date.now() - lastDataAt + overlapMs) / 1000));
     let ended: "eof" | "error" = "eof";
     try {
       const response = await client.stream({ path: `/api/v1/namespaces/${namespace}/pods/${pod}/log`, query, signal, attempts: 1 });
