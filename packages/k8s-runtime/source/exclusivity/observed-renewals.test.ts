@@ -34,32 +34,29 @@ describe("RenewalObserver", () => {
     expect(observer.lastSeen("lease-a", "owner-a")).toBe(renewedAt);
   });
 
-  it("calls an owner whose Lease was never seen undecided from the first time it is asked about, not dead; dead after a Lease duration", () => {
+  it("calls an owner whose Lease was never seen alive from the first time it is asked about, not dead; dead after a Lease duration", () => {
     const local = clock(1_000_000);
     const observer = new RenewalObserver(local.now);
     expect(observer.lastSeen("lease-b", "owner-b")).toBe(1_000_000);
     local.advance(5000);
     expect(observer.lastSeen("lease-b", "owner-b")).toBe(1_000_000);
-    expect(observer.undecidedUntil("lease-b", "owner-b")).toEqual({ since: 1_000_000, until: 1_120_000 });
     local.advance(115_000);
     expect(observer.lastSeen("lease-b", "owner-b")).toBeUndefined();
   });
 
-  it("leaves a Lease seen once undecided for its duration, dead after it unless seen renewed", () => {
-    const local = clock(0);
+  it("goes by a Lease's own renewTime only until it has seen a renewal (never later than first seen), then by its own clock", () => {
+    const local = clock(Date.parse("2026-12-07T12:00:00Z"));
     const observer = new RenewalObserver(local.now);
-    observer.observe(lease("2026-12-07T12:00:00.000000Z"));
-    expect(observer.undecidedUntil("lease-a", "owner-a")).toEqual({ since: 0, until: 120_000 });
-    local.advance(30_000);
-    observer.observe(lease("2026-12-07T12:00:40.000000Z"));
-    expect(observer.undecidedUntil("lease-a", "owner-a")).toBeUndefined();
-    expect(observer.lastSeen("lease-a", "owner-a")).toBe(30_000);
-
-    const crashed = new RenewalObserver(local.now);
-    crashed.observe(lease("2026-12-07T12:00:00.000000Z"));
-    local.advance(120_000);
-    expect(crashed.undecidedUntil("lease-a", "owner-a")).toBeUndefined();
-    expect(crashed.lastSeen("lease-a", "owner-a")).toBeUndefined();
+    // A holder dead for an hour is told apart at once by a process that has just started.
+    observer.observe(lease("2026-12-07T11:00:00.000000Z"));
+    expect(observer.lastSeen("lease-a", "owner-a")).toBe(Date.parse("2026-12-07T11:00:00Z"));
+    local.advance(40_000);
+    observer.observe(lease("2026-12-07T11:00:40.000000Z"));
+    expect(observer.lastSeen("lease-a", "owner-a")).toBe(local.now());
+    // A renewTime in our future never keeps an owner alive past when it was first seen.
+    const ahead = new RenewalObserver(local.now);
+    ahead.observe(lease("2026-12-07T15:00:00.000000Z"));
+    expect(ahead.lastSeen("lease-a", "owner-a")).toBe(local.now());
   });
 
   it("calls an owner gone once its Lease was seen deleted, or held by someone else", () => {
@@ -70,9 +67,11 @@ describe("RenewalObserver", () => {
     expect(observer.lastSeen("lease-a", "owner-a")).toBeUndefined();
   });
 
-  it("keeps admission from sweeping a live owner's Job across an hour of clock skew", () => {
+  it("keeps admission from sweeping a live owner's Job across an hour of clock skew, once it has seen a renewal", () => {
     const local = clock(Date.parse("2026-12-07T12:00:00Z"));
     const observer = new RenewalObserver(local.now);
+    observer.observe(lease("2026-12-07T10:58:20.000000Z"));
+    local.advance(40_000);
     observer.observe(lease("2026-12-07T10:59:00.000000Z"));
     const job: JobLike = { metadata: { name: "live", creationTimestamp: "2026-12-07T10:00:00Z", labels: { "paperclip.io/run-id": "other" }, annotations: { [OWNER_ANNOTATION]: "owner-a", "paperclip.io/run-id": "other" } }, status: { active: 1 } };
     const decision = decideAdmission([job], { agentId: "agent", runId: "mine" }, { reattachOrphanedJobs: true, ownerStaleAfterMs: 600_000 }, (owner) => observer.lastSeen("lease-a", owner), local.now());

@@ -9,15 +9,17 @@ const DEFAULT_LEASE_DURATION_MS = 120_000;
  * would make a live owner look dead, or a dead one alive): a Lease counts as renewed when
  * its holder or renewTime changes, and that moment is read off the local clock.
  *
- * - A Lease seen, but not yet seen renewed, is undecided for its own duration (a live
- *   holder renews well within it): alive meanwhile, dead after it.
+ * - A Lease seen but not yet seen renewed has nothing of ours to go by: its own renewTime
+ *   stands in (a process that has just started must still tell a live owner from one dead
+ *   for an hour), until the first renewal seen here replaces it. So clock skew can only
+ *   mislead a fresh observer, for at most one renewal period (40 s), never a running one.
  * - An owner whose Lease was never seen is not called dead at once (a lagging watch may not
- *   show it yet): undecided from the first time it is asked about, for the default duration.
+ *   show it yet): it counts as seen when first asked about, for one default Lease duration.
  * - A Lease seen deleted means its owner gave it back (a graceful shutdown): gone at once.
  */
 export class RenewalObserver {
   readonly #now: () => number;
-  readonly #renewals = new Map<string, { version: string; holder: string | undefined; at: number; renewedSinceFirstSeen: boolean; durationMs: number }>();
+  readonly #renewals = new Map<string, { version: string; holder: string | undefined; at: number; renewedSinceFirstSeen: boolean }>();
   readonly #givenBack = new Set<string>();
   readonly #firstAsked = new Map<string, number>();
 
@@ -30,9 +32,8 @@ export class RenewalObserver {
     if (!name) return;
     const holder = lease.spec?.holderIdentity;
     const version = `${holder ?? ""}|${lease.spec?.renewTime ?? lease.spec?.acquireTime ?? ""}`;
-    const durationMs = (lease.spec?.leaseDurationSeconds ?? DEFAULT_LEASE_DURATION_MS / 1000) * 1000;
     const previous = this.#renewals.get(name);
-    if (previous?.version !== version) this.#renewals.set(name, { version, holder, at: this.#now(), renewedSinceFirstSeen: previous !== undefined, durationMs });
+    if (previous?.version !== version) this.#renewals.set(name, { version, holder, at: this.#now(), renewedSinceFirstSeen: previous !== undefined });
     this.#givenBack.delete(name);
   }
 
@@ -47,31 +48,15 @@ export class RenewalObserver {
     const renewal = this.#renewals.get(leaseName);
     if (renewal) {
       if (renewal.holder !== ownerId) return undefined;
-      if (!renewal.renewedSinceFirstSeen && now - renewal.at >= renewal.durationMs) return undefined;
+      if (!renewal.renewedSinceFirstSeen) {
+        const remote = Date.parse(renewal.version.slice(renewal.version.indexOf("|") + 1));
+        return Number.isNaN(remote) ? renewal.at : Math.min(remote, renewal.at);
+      }
       return renewal.at;
     }
     if (this.#givenBack.has(leaseName)) return undefined;
     const first = this.#firstAsked.get(leaseName) ?? now;
     this.#firstAsked.set(leaseName, first);
     return now - first >= DEFAULT_LEASE_DURATION_MS ? undefined : first;
-  }
-
-  /**
-   * Until when the owner's liveness cannot be told (seen, or asked about, but never seen
-   * renewed): a caller about to act on "dead" waits until then. Undefined when it can be told.
-   */
-  undecidedUntil(leaseName: string, ownerId: string): { since: number; until: number } | undefined {
-    const now = this.#now();
-    const renewal = this.#renewals.get(leaseName);
-    if (renewal) {
-      if (renewal.holder !== ownerId || renewal.renewedSinceFirstSeen) return undefined;
-      const until = renewal.at + renewal.durationMs;
-      return until > now ? { since: renewal.at, until } : undefined;
-    }
-    if (this.#givenBack.has(leaseName)) return undefined;
-    const first = this.#firstAsked.get(leaseName) ?? now;
-    this.#firstAsked.set(leaseName, first);
-    const until = first + DEFAULT_LEASE_DURATION_MS;
-    return until > now ? { since: first, until } : undefined;
   }
 }

@@ -115,8 +115,6 @@ function observerOf(watch: SharedWatch<Lease>): RenewalObserver {
 export interface OwnerLiveness {
   /** When the owner was last known alive, on this process's clock (see RenewalObserver); undefined once it is gone. */
   lastSeen: (ownerId: string) => number | undefined;
-  /** Until when the owner's liveness cannot be told yet (its Lease seen but never seen renewed), if so. */
-  undecidedUntil: (ownerId: string) => { since: number; until: number } | undefined;
   /** Reads these owners' Leases fresh: under the launch lock, a lagging watch must not make a live owner look dead. */
   refresh(client: KubeClient, ownerIds: Iterable<string>, signal?: AbortSignal): Promise<void>;
   synced: Promise<void>;
@@ -136,7 +134,6 @@ export function ownerLastSeenFrom(hub: WatchHub, namespace: string): OwnerLivene
     synced: lease.watch.synced(),
     watch: lease.watch,
     lastSeen: (ownerId) => observer.lastSeen(ownerLeaseName(ownerId), ownerId),
-    undecidedUntil: (ownerId) => observer.undecidedUntil(ownerLeaseName(ownerId), ownerId),
     async refresh(client, ownerIds, signal) {
       for (const ownerId of new Set(ownerIds)) {
         const fresh = await client.request<Lease>({ method: "GET", path: `${collection(namespace)}/${ownerLeaseName(ownerId)}`, ...(signal ? { signal } : {}) }).catch((error: unknown) => {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { defaultPodBudgets } from "../decisions/classify-pod-status.ts";
 import { agentLockName } from "../exclusivity/agent-lock.ts";
 import { type Lease, microTime } from "../exclusivity/lease-time.ts";
-import { ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
+import { ownerLastSeenFrom, ownerLeaseName } from "../exclusivity/owner-heartbeat.ts";
 import { acquireNamespaceWatches } from "./namespace-watches.ts";
 import { useLabNamespace } from "../test-utils/lab-namespace.ts";
 import { launchRun } from "./launch-run.ts";
@@ -142,9 +142,9 @@ describe("cancel during launch", () => {
 
   it("while claiming an adopted Job: cancelled, and the adopted Job deleted", async () => {
     const controller = new AbortController();
-    // Owners silent for 2 s count as gone (the default window is 10 min).
-    const { opts, runId } = options(controller, { policy: { reattachOrphanedJobs: true, ownerStaleAfterMs: 2000 } });
-    // This run's Job, left by an adapter process that is gone (no owner Lease): the run adopts it, after watching 2 s.
+    const { opts, runId } = options(controller);
+    // This run's Job, left by an adapter process that died an hour ago (its Lease never renewed since): the run adopts it.
+    await runtime.client.request({ method: "POST", path: `/apis/coordination.k8s.io/v1/namespaces/${ns.name}/leases`, body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: ownerLeaseName("gone-process"), labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": "adapter-owner" } }, spec: { holderIdentity: "gone-process", leaseDurationSeconds: 120, renewTime: microTime(Date.now() - 3600_000) } } });
     const left = await launchRun({ client: runtime.client, manifests: opts.manifests, ownerId: "gone-process" });
     await proxy.addLatency({ ms: 3000, match: { verb: "patch", resource: "jobs", namespace: ns.name } });
     const before = await requestsSoFar("patch jobs.batch");

@@ -6,7 +6,6 @@ import { type OwnerLiveness, ownerLastSeenFrom } from "../exclusivity/owner-hear
 import type { JobLike } from "../kube-objects.ts";
 import { KubeApiError, KubeUnreachableError } from "../kube/kube-api-error.ts";
 import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
-import { abortableSleep } from "../kube/abortable-sleep.ts";
 import { setLongTimeout } from "../kube/long-timeout.ts";
 import { reconcileRun } from "./reconcile-run.ts";
 import { Wakeup } from "./wakeup.ts";
@@ -138,7 +137,11 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
       });
     // The owners of the agent's running Jobs, read fresh too (rarely any: a run usually finds none).
     const otherOwners = (existing.items ?? []).filter(isUnfinished).map((job) => job.metadata?.annotations?.[OWNER_ANNOTATION]).filter((owner): owner is string => owner !== undefined && owner !== runtime.heartbeat.ownerId);
-    if (otherOwners.length > 0) await awaitOwnerLiveness(options, owners, otherOwners);
+    if (otherOwners.length > 0) {
+      await owners.refresh(runtime.client, otherOwners, options.signal).catch((error: unknown) => {
+        throw new RunError("k8s_concurrency_guard_unreachable", `could not read the owner Leases of this agent's running Jobs in ${namespace}: ${(error as Error).message}`, { cause: error });
+      });
+    }
     const admission = decideAdmission(existing.items ?? [], run, options.policy, owners.lastSeen, Date.now());
     if (admission.action === "block") {
       return { kind: "not-launched", code: "k8s_concurrent_run_blocked", message: `${admission.message}; this run was not started` };
@@ -172,34 +175,6 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
     return { job: launched, lastRead: result.job };
   } finally {
     await lock.release().catch((error: unknown) => runtime.log(`could not release the launch lock of agent ${run.agentId}: ${(error as Error).message}`));
-  }
-}
-
-/**
- * Reads the owner Leases of the agent's running Jobs fresh, and waits while any owner's
- * liveness cannot be told yet (seen, but never seen renewed: this process has not watched
- * it long enough), at most the staleness window: an owner is never called dead on another
- * machine's clock. Fresh reads every few seconds meanwhile, under the launch lock.
- */
-async function awaitOwnerLiveness(options: RunJobOptions, owners: OwnerLiveness, ownerIds: readonly string[]): Promise<void> {
-  const { runtime } = options;
-  const namespace = options.manifests.names.namespace;
-  let told = false;
-  for (;;) {
-    await owners.refresh(runtime.client, ownerIds, options.signal).catch((error: unknown) => {
-      throw new RunError("k8s_concurrency_guard_unreachable", `could not read the owner Leases of this agent's running Jobs in ${namespace}: ${(error as Error).message}`, { cause: error });
-    });
-    const until = Math.max(
-      ...ownerIds.map((owner) => {
-        const undecided = owners.undecidedUntil(owner);
-        return undecided ? Math.min(undecided.until, undecided.since + options.policy.ownerStaleAfterMs) : 0;
-      }),
-    );
-    const left = until - Date.now();
-    if (left <= 0) return;
-    if (!told) await options.onStatus(`waiting up to ${Math.ceil(left / 1000)} s to tell whether the adapter process following this agent's running Job is alive`);
-    told = true;
-    await abortableSleep(Math.min(left, 5000), options.signal);
   }
 }
 
