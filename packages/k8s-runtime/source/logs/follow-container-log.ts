@@ -29,7 +29,7 @@ export interface FollowLogOptions {
    * stall then only delays the live view; no line is lost, the resume reads it again).
    */
   idleMs?: number;
-  /** The same once the container has terminated: the rest of the log is all there, a quiet stream is a stalled one (default 2 s). */
+  /** The same once the container has terminated: the rest of the log is all there, a quiet stream is a stalled one (default 5 s). */
   drainIdleMs?: number;
   maxLineBytes?: number;
   log?: (line: string) => void;
@@ -55,7 +55,7 @@ export async function followContainerLog(options: FollowLogOptions): Promise<Fol
   const { client, namespace, pod, container, signal } = options;
   const overlapMs = (options.overlapSeconds ?? 10) * 1000;
   const idleMs = options.idleMs ?? 15 * 60_000;
-  const drainIdleMs = options.drainIdleMs ?? 2000;
+  const drainIdleMs = options.drainIdleMs ?? 5000;
   const aligner = new ResumeAligner();
   const report: FollowLogReport = { lines: 0, connections: 0, oversized: 0, end: "complete" };
   const lines = new LineBuffer({
@@ -91,9 +91,11 @@ export async function followContainerLog(options: FollowLogOptions): Promise<Fol
       signal.addEventListener("abort", onAbort, { once: true });
       // A stream can stall without closing (a proxy, a node under pressure): no data for too long is a break, resumed like one.
       let open = true;
+      let delivering = false;
       let idle: NodeJS.Timeout | undefined;
       const armIdle = () => {
         clearTimeout(idle);
+        if (delivering) return;
         const ms = options.containerTerminated() ? drainIdleMs : idleMs;
         idle = setTimeout(() => response.destroy(new Error(`no data for ${ms} ms`)), ms);
       };
@@ -104,9 +106,12 @@ export async function followContainerLog(options: FollowLogOptions): Promise<Fol
       });
       try {
         for await (const chunk of response as AsyncIterable<Buffer>) {
-          armIdle();
+          // Quiet is measured on the stream, never on a slow consumer: no timer while delivering.
+          clearTimeout(idle);
+          delivering = true;
           lastDataAt = Date.now();
           for (const line of lines.push(chunk)) await deliver(aligner.push(line));
+          delivering = false;
           armIdle();
         }
       } finally {
