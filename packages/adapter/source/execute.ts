@@ -19,7 +19,7 @@ import { readAgentInstructions } from "./agent-instructions.ts";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
 import { recoveredSummary } from "./recovered-summary.ts";
-import { KubeTargetError, resolveKubeTarget, runtimeFor, startPeriodicSweep } from "./kube-access.ts";
+import { KubeTargetError, resolveKubeTarget, runtimeFor } from "./kube-access.ts";
 import { policyFromEnv } from "./operator-policy.ts";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
 import { createRedactor } from "./redact-secrets.ts";
@@ -91,7 +91,7 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
         operatorInheritEnv: policy.inheritEnv,
       });
       await prepareSharedDirectories(manifests, config);
-      startPeriodicSweep(target, runtime, manifests.names.namespace);
+      runtime.sweepPeriodically(manifests.names.namespace);
       for (const warning of manifests.warnings) await status(warning);
       return runOnce(ctx, config, manifests, context, runtime, signal, status);
     };

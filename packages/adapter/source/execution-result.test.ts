@@ -83,6 +83,18 @@ describe("toExecutionResult", () => {
     expect(result).toEqual({ exitCode: null, signal: null, timedOut: false, errorCode: "k8s_concurrent_run_blocked", errorMessage: "Job x of run y is still running" });
   });
 
+  it("acknowledges a cancellation that came before the Job existed", () => {
+    const result = toExecutionResult(facts({ kind: "not-launched", code: "cancelled", message: "cancelled before Job agents/x was created; nothing was launched" }, noOutput()));
+    expect(result).toMatchObject({ errorCode: "cancelled", resultJson: { executionCancellation: { state: "acknowledged", acknowledgedAt: "2026-11-22T10:00:00.000Z", forced: false } } });
+  });
+
+  it("says a cancelled run's Job may still be running, and names it, when it could not be deleted", () => {
+    const result = toExecutionResult(facts(finished({ cancelled: { acknowledgedAt: "2026-11-22T10:00:00.000Z", podsGone: false, jobMayStillRun: true }, cleanup: "failed" }), summaryOf("killed-mid-run")));
+    expect(result).toMatchObject({ errorCode: "cancelled", resultJson: { executionCancellation: { forced: true } } });
+    expect(result.errorMessage).toMatch(/may still be running/);
+    expect(result.errorMessage).toContain("kubectl delete job ac-agent-run-abc -n agents");
+  });
+
   it("acknowledges a cancellation for Paperclip", () => {
     const result = toExecutionResult(facts(finished({ cancelled: { acknowledgedAt: "2026-11-22T10:00:00.000Z", podsGone: true } }), summaryOf("killed-mid-run")));
     expect(result).toMatchObject({ errorCode: "cancelled", signal: "SIGTERM", resultJson: { executionCancellation: { state: "acknowledged", acknowledgedAt: "2026-11-22T10:00:00.000Z", forced: false } } });

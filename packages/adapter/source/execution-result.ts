@@ -27,7 +27,10 @@ export interface ExecutionFacts {
 export function toExecutionResult(facts: ExecutionFacts): AdapterExecutionResult {
   const { outcome } = facts;
   if (outcome.kind === "not-launched") {
-    return { exitCode: null, signal: null, timedOut: false, errorCode: outcome.code, errorMessage: outcome.message };
+    const result: AdapterExecutionResult = { exitCode: null, signal: null, timedOut: false, errorCode: outcome.code, errorMessage: outcome.message };
+    // Cancelled before any Job existed: acknowledged at once, nothing left to stop.
+    if (outcome.code === "cancelled") return { ...result, resultJson: { executionCancellation: { state: "acknowledged", acknowledgedAt: facts.now().toISOString(), forced: false } } };
+    return result;
   }
   const base = transcriptFields(facts);
   const job = `Job ${outcome.job.namespace}/${outcome.job.name}`;
@@ -43,7 +46,9 @@ export function toExecutionResult(facts: ExecutionFacts): AdapterExecutionResult
       signal: "SIGTERM",
       timedOut: false,
       errorCode: "cancelled",
-      errorMessage: `cancelled: ${job} deleted${outcome.cancelled.podsGone ? " and its pods confirmed gone" : "; its pods were still terminating"}`,
+      errorMessage: outcome.cancelled.jobMayStillRun
+        ? `cancelled, but ${job} could not be deleted and may still be running: delete it (kubectl delete job ${outcome.job.name} -n ${outcome.job.namespace})`
+        : `cancelled: ${job} deleted${outcome.cancelled.podsGone ? " and its pods confirmed gone" : "; its pods were still terminating"}`,
       resultJson: { ...resultJson, executionCancellation: { state: "acknowledged", acknowledgedAt: outcome.cancelled.acknowledgedAt, forced: !outcome.cancelled.podsGone } },
     };
   }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { KubeConfig } from "@kubernetes/client-node";
-import { createRuntimeContext, type RuntimeContext, sweepNamespace } from "@claude-k8s/k8s-runtime";
+import { closeOnShutdown, createRuntimeContext, type RuntimeContext } from "@claude-k8s/k8s-runtime";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -74,13 +74,19 @@ export class KubeTargetError extends Error {
 }
 
 const runtimes = new Map<string, Promise<RuntimeContext>>();
-const sweepers = new Map<string, NodeJS.Timeout>();
 
 /** Process-level messages (watch trouble, sweeps) go to the server's log, never into a run's transcript. */
 const serverLog = (line: string) => void process.stderr.write(`[claude-k8s] ${line}\n`);
 
-/** One runtime (client, watches, heartbeat) per cluster identity per process, shared by all runs. */
+let shutdownHook: (() => void) | undefined;
+
+/**
+ * One runtime (client, watches, heartbeat) per cluster identity per process, shared by all
+ * runs. On SIGTERM the heartbeats stop and the owner Leases are given back, so the next
+ * process can adopt this one's Jobs at once instead of after the staleness window.
+ */
 export function runtimeFor(target: KubeTarget): Promise<RuntimeContext> {
+  shutdownHook ??= closeOnShutdown(closeRuntimes);
   let runtime = runtimes.get(target.source);
   if (!runtime) {
     runtime = createRuntimeContext(target.kubeConfig, { log: serverLog });
@@ -90,29 +96,10 @@ export function runtimeFor(target: KubeTarget): Promise<RuntimeContext> {
   return runtime;
 }
 
-/**
- * The periodic sweep of one namespace (every 10 minutes while this process runs): leftovers
- * of runs whose adapter process died. planSweep never selects a live run's objects.
- */
-export function startPeriodicSweep(target: KubeTarget, runtime: RuntimeContext, namespace: string, everyMs = 10 * 60_000): void {
-  const key = `${target.source}|${namespace}`;
-  if (sweepers.has(key)) return;
-  const timer = setInterval(() => {
-    sweepNamespace(runtime.client, namespace, { delete: true })
-      .then((report) => {
-        const count = report.plan.jobs.length + report.plan.pods.length + report.plan.secrets.length;
-        if (count > 0) serverLog(`swept ${count} leftover object(s) in ${namespace}${report.failures.length ? `; ${report.failures.length} failed: ${report.failures.join("; ")}` : ""}`);
-      })
-      .catch((error: unknown) => serverLog(`sweep of ${namespace} failed: ${(error as Error).message}`));
-  }, everyMs);
-  timer.unref();
-  sweepers.set(key, timer);
-}
-
-/** Stops every runtime and sweep (tests, and a graceful server shutdown). */
+/** Stops every runtime and its sweeps (tests, and a graceful server shutdown). */
 export async function closeRuntimes(): Promise<void> {
-  for (const timer of sweepers.values()) clearInterval(timer);
-  sweepers.clear();
+  shutdownHook?.();
+  shutdownHook = undefined;
   const all = [...runtimes.values()];
   runtimes.clear();
   await Promise.all(all.map(async (runtime) => (await runtime).close()));

@@ -8,7 +8,7 @@ export const sweepHelp = `usage: claude-k8s sweep --namespace NS [--delete] [--l
 Lists what claude-k8s left behind in a namespace (Jobs abandoned by a dead adapter process
 or past their TTL, pods whose Job is gone, Secrets whose run is gone) and, with --delete,
 removes it. Never touches a run whose adapter process is alive, nor anything younger than
-15 minutes.
+15 minutes; a running Job without claude-k8s's owner mark is only reported.
 `;
 
 export async function sweepCommand(argv: readonly string[], io: { out: (text: string) => void }): Promise<number> {
@@ -31,6 +31,7 @@ export async function sweepCommand(argv: readonly string[], io: { out: (text: st
     ];
     if (items.length === 0) io.out(`nothing to sweep in ${namespace}\n`);
     for (const { kind, item } of items) io.out(`${report.deleted ? "deleted" : "would delete"} ${kind} ${namespace}/${item.object.metadata?.name}: ${item.reason}\n`);
+    for (const item of report.plan.unowned) io.out(`left alone job ${namespace}/${item.object.metadata?.name}: ${item.reason}\n`);
     for (const failure of report.failures) io.out(`failed: ${failure}\n`);
     if (!report.deleted && items.length > 0) io.out("(dry run: add --delete to remove them)\n");
     return report.failures.length > 0 ? 1 : 0;

@@ -67,16 +67,21 @@ describe("decideAdmission", () => {
     expect(decideAdmission([otherTask, otherSession, unknownTask], run, policy, alive, now)).toEqual({ action: "proceed", sweep: [otherTask, otherSession, unknownTask] });
   });
 
-  it("treats an owner with no heartbeat record like a dead one, but only sweeps an ownerless Job once it is old", () => {
+  it("treats an owner with no heartbeat record like a dead one", () => {
     const unknownOwner = job({ name: "unknown-owner", runId: "r4", taskId: "task-2", owner: "never-seen" });
     expect(decideAdmission([unknownOwner], run, policy, alive, now)).toEqual({ action: "proceed", sweep: [unknownOwner] });
-    const youngOwnerless = job({ name: "young", runId: "r5", createdMinutesAgo: 2 });
-    expect(decideAdmission([youngOwnerless], run, policy, alive, now)).toMatchObject({ action: "block", reason: "live-run" });
-    const oldOwnerless = job({ name: "old", runId: "r6", createdMinutesAgo: 60 });
-    expect(decideAdmission([oldOwnerless], run, policy, alive, now)).toEqual({ action: "proceed", sweep: [oldOwnerless] });
   });
 
-  it("never sweeps or adopts a Job whose owner is alive", () => {
+  it("never sweeps or adopts a running Job of another run without our owner mark (another adapter's), however old: it blocks, naming it", () => {
+    for (const createdMinutesAgo of [2, 60, 24 * 60]) {
+      const ownerless = job({ name: "public-adapter-job", runId: "r6", taskId: "task-1", sessionId: "sess-1", createdMinutesAgo });
+      const decision = decideAdmission([ownerless], run, policy, alive, now);
+      expect(decision).toMatchObject({ action: "block", reason: "unowned" });
+      if (decision.action === "block") expect(decision.message).toContain("public-adapter-job");
+    }
+  });
+
+  it("never sweeps or adopts a Job whose owner is alive, never sweeps one without owner mark", () => {
     const owners = fc.constantFrom("live-process", "dead-process", "never-seen", undefined);
     const jobArbitrary = fc.record({
       name: fc.string({ minLength: 1, maxLength: 6 }),
@@ -92,8 +97,9 @@ describe("decideAdmission", () => {
         const jobs = specs.map((spec) => job(spec as Parameters<typeof job>[0]));
         const decision = decideAdmission(jobs, run, { ...policy, reattachOrphanedJobs: reattach }, alive, now);
         const liveOwned = (candidate: JobLike) => candidate.metadata?.annotations?.[OWNER_ANNOTATION] === "live-process";
+        const unowned = (candidate: JobLike) => candidate.metadata?.annotations?.[OWNER_ANNOTATION] === undefined;
         if (decision.action !== "block") {
-          for (const swept of decision.sweep) expect(liveOwned(swept)).toBe(false);
+          for (const swept of decision.sweep) expect(liveOwned(swept) || unowned(swept)).toBe(false);
           if (decision.action === "adopt") expect(liveOwned(decision.job)).toBe(false);
           // Proceeding or adopting means no unfinished Job with a live owner exists.
           for (const candidate of jobs) {

@@ -34,7 +34,7 @@ export type Admission =
   /** A live Job of another run of this agent: refuse, naming it. */
   | { action: "block"; job: JobLike; reason: BlockReason; message: string };
 
-export type BlockReason = "live-run" | "same-run-live-owner" | "reattach-disabled";
+export type BlockReason = "live-run" | "same-run-live-owner" | "reattach-disabled" | "unowned";
 
 /**
  * What to do about the Jobs already there for this agent. Pure: the runtime lists the
@@ -44,6 +44,8 @@ export type BlockReason = "live-run" | "same-run-live-owner" | "reattach-disable
  * - A Job of this same run (Paperclip re-executing a run id) is adopted when its owner is
  *   gone, and blocks while another live process still streams it.
  * - A Job of another run whose owner is alive blocks: two runs of one agent never overlap.
+ * - A running Job of another run without our owner mark (another adapter's) blocks, at any
+ *   age: it is never swept or adopted.
  * - A Job whose owner has been silent longer than `ownerStaleAfterMs` is an orphan: adopted
  *   when it is the same task and session (and reattach is on), otherwise swept when it
  *   cannot be the continuation of this run; a Job of another task of this agent is never
@@ -74,10 +76,11 @@ export function decideAdmission(jobs: readonly JobLike[], run: RunToAdmit, polic
     if (ownerAlive) {
       return block(job, "live-run", `Job ${name} of run ${jobRunId ?? "?"} is still running for this agent (followed by adapter process ${owner})`);
     }
-    // An orphan: its owner is gone (or it predates owner annotations and is old enough).
-    if (!owner && !isOlderThan(job, policy.ownerStaleAfterMs, now)) {
-      return block(job, "live-run", `Job ${name} of run ${jobRunId ?? "?"} is running for this agent and names no owner; it is not old enough to be called an orphan`);
+    // No owner mark: not launched by claude-k8s (the public adapter's, during a migration). Never ours to delete or adopt.
+    if (!owner) {
+      return block(job, "unowned", `Job ${name} of run ${jobRunId ?? "?"} is running for this agent without a claude-k8s owner mark (another adapter started it); it is never deleted automatically: wait for it to finish, or delete it`);
     }
+    // An orphan: its owner is gone.
     const jobTask = job.metadata?.annotations?.[AnnotationKey.taskId];
     const jobSession = job.metadata?.annotations?.[AnnotationKey.sessionId];
     const sameTask = jobTask !== undefined && run.taskId !== undefined && jobTask === run.taskId;
@@ -99,11 +102,6 @@ export function isUnfinished(job: JobLike): boolean {
   if (job.metadata?.deletionTimestamp !== undefined) return false;
   const verdict = classifyJobStatus(job);
   return verdict.state === "active";
-}
-
-function isOlderThan(job: JobLike, ms: number, now: number): boolean {
-  const created = toMillis(job.metadata?.creationTimestamp);
-  return created !== undefined && now - created >= ms;
 }
 
 function block(job: JobLike, reason: BlockReason, message: string): Admission {

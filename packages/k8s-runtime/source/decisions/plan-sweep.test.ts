@@ -47,6 +47,14 @@ describe("planSweep", () => {
     expect(plan.jobs[0]?.reason).toMatch(/adapter process dead has been gone for 120 min/);
   });
 
+  it("never selects a running Job without our owner mark, however old; it reports it instead", () => {
+    const plan = planSweep({ jobs: [job("public-adapter", { ageMin: 24 * 60 })], pods: [pod("its-pod", 24 * 60, "uid-public-adapter")], secrets: [], ownerLastSeen: alive, now });
+    expect(names(plan.jobs)).toEqual([]);
+    expect(names(plan.pods)).toEqual([]);
+    expect(names(plan.unowned)).toEqual(["public-adapter"]);
+    expect(plan.unowned[0]?.reason).toMatch(/no owner mark/);
+  });
+
   it("never selects anything of a run whose owner is alive, nor anything younger than the minimum age", () => {
     const owners = fc.constantFrom("live", "dead", "unknown", undefined);
     const jobArbitrary = fc.record({ owner: owners, ageMin: fc.nat(400), finishedMinAgo: fc.option(fc.nat(400), { nil: undefined }), ttl: fc.constantFrom(0, 300, 3600) });
@@ -58,6 +66,9 @@ describe("planSweep", () => {
         const plan = planSweep({ jobs, pods, secrets, ownerLastSeen: alive, now });
         const liveUids = new Set(jobs.filter((_job, index) => specs[index]!.owner === "live" && specs[index]!.finishedMinAgo === undefined).map((candidate) => candidate.metadata!.uid!));
         for (const item of plan.jobs) expect(liveUids.has(item.object.metadata!.uid!)).toBe(false);
+        // A running Job without our owner mark is never selected, only reported.
+        for (const item of plan.jobs) expect(item.object.status?.conditions === undefined && !item.object.metadata?.annotations?.[OWNER_ANNOTATION]).toBe(false);
+        expect(plan.unowned.map((item) => item.object.metadata?.name).sort()).toEqual(jobs.filter((_candidate, index) => specs[index]!.owner === undefined && specs[index]!.finishedMinAgo === undefined).map((candidate) => candidate.metadata?.name).sort());
         for (const item of plan.pods) expect(liveUids.has(item.object.metadata!.ownerReferences![0]!.uid!)).toBe(false);
         for (const item of plan.secrets) {
           const owner = item.object.metadata?.ownerReferences?.[0]?.uid;

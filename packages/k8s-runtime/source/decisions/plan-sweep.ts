@@ -33,12 +33,18 @@ export interface SweepPlan {
   jobs: SweepItem<JobLike>[];
   pods: SweepItem<PodLike>[];
   secrets: SweepItem<SecretLike>[];
+  /**
+   * Running Jobs with our labels but no owner mark (another adapter's, such as the public
+   * one's during a migration): never deleted automatically, only reported.
+   */
+  unowned: SweepItem<JobLike>[];
 }
 
 /**
  * What the sweep may delete of what this adapter left in a namespace. Pure, and
  * conservative by construction: nothing younger than `minAgeMs`, no Job whose owner is
- * alive, no Secret or pod that belongs to a Job still there. Proven by property tests that
+ * alive, no running Job without our owner mark, no Secret or pod that belongs to a Job
+ * still there. Proven by property tests that
  * it never selects anything of a live run.
  */
 export function planSweep(input: { jobs: readonly JobLike[]; pods: readonly PodLike[]; secrets: readonly SecretLike[]; ownerLastSeen: OwnerLastSeen; now: number; policy?: SweepPolicy }): SweepPlan {
@@ -48,11 +54,14 @@ export function planSweep(input: { jobs: readonly JobLike[]; pods: readonly PodL
     const at = toMillis(created);
     return at !== undefined && now - at >= policy.minAgeMs;
   };
-  const plan: SweepPlan = { jobs: [], pods: [], secrets: [] };
+  const plan: SweepPlan = { jobs: [], pods: [], secrets: [], unowned: [] };
   const remainingJobUids = new Set<string>();
   const remainingJobNames = new Set<string>();
 
   for (const job of input.jobs) {
+    if (isUnfinished(job) && !job.metadata?.annotations?.[OWNER_ANNOTATION]) {
+      plan.unowned.push({ object: job, reason: "running with claude-k8s labels but no owner mark (another adapter's?): left alone; delete it yourself if it is abandoned" });
+    }
     const decision = jobDecision(job, input.ownerLastSeen, now, policy, oldEnough);
     if (decision) plan.jobs.push({ object: job, reason: decision });
     else {
@@ -93,10 +102,12 @@ function jobDecision(job: JobLike, ownerLastSeen: OwnerLastSeen, now: number, po
   if (job.metadata?.deletionTimestamp !== undefined || !oldEnough(job.metadata?.creationTimestamp)) return undefined;
   if (isUnfinished(job)) {
     const owner = job.metadata?.annotations?.[OWNER_ANNOTATION];
-    const seen = owner ? ownerLastSeen(owner) : undefined;
+    // Without our owner mark it is not ours to judge (reported as unowned instead).
+    if (!owner) return undefined;
+    const seen = ownerLastSeen(owner);
     const silentFor = seen === undefined ? now - (toMillis(job.metadata?.creationTimestamp) ?? now) : now - seen;
     if (silentFor < policy.abandonedAfterMs) return undefined;
-    return `still running, but its adapter process ${owner ?? "(none recorded)"} has been gone for ${Math.round(silentFor / 60_000)} min`;
+    return `still running, but its adapter process ${owner} has been gone for ${Math.round(silentFor / 60_000)} min`;
   }
   const verdict = classifyJobStatus(job);
   if (verdict.state !== "succeeded" && verdict.state !== "failed") return undefined;

@@ -3,7 +3,7 @@ import type { KubeClient } from "../kube/kube-client.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import { abortableSleep } from "../kube/abortable-sleep.ts";
 import { retryDelayMs } from "../kube/retry-delay.ts";
-import { isLeaseExpired, type Lease, microTime } from "./lease-time.ts";
+import { type Lease, microTime } from "./lease-time.ts";
 
 export class AgentLockBusyError extends Error {
   readonly code = "k8s_concurrent_run_blocked";
@@ -30,6 +30,7 @@ export interface AgentLockOptions {
   waitMs?: number;
   signal?: AbortSignal;
   now?: () => number;
+  log?: (line: string) => void;
 }
 
 export interface AgentLock {
@@ -45,9 +46,10 @@ export function agentLockName(agentId: string): string {
  * Cluster-wide mutual exclusion for launching one agent's run: whoever creates the Lease
  * named after the agent holds it; everybody else gets 409 Conflict. It is held only while
  * deciding admission and creating the Job (seconds), so two server replicas can never both
- * decide "no Job is running" and both launch. A holder that dies frees it after
- * `leaseDurationSeconds`; taking over an expired Lease is an optimistic update that only
- * one contender can win.
+ * decide "no Job is running" and both launch. The holder renews it while it holds it; one
+ * that dies frees it once this process has seen it go `leaseDurationSeconds` without a
+ * write (timed by our clock, never the holder's); taking it over is an optimistic update
+ * that only one contender can win.
  */
 export async function acquireAgentLock(options: AgentLockOptions): Promise<AgentLock> {
   const now = options.now ?? Date.now;
@@ -56,17 +58,18 @@ export async function acquireAgentLock(options: AgentLockOptions): Promise<Agent
   const duration = options.leaseDurationSeconds ?? 60;
   const waitMs = options.waitMs ?? 30_000;
   const started = now();
+  const log = options.log;
   const spec = () => ({ holderIdentity: options.holder, leaseDurationSeconds: duration, acquireTime: microTime(now()), renewTime: microTime(now()) });
 
   for (let attempt = 1; ; attempt++) {
+    options.signal?.throwIfAborted();
     try {
       const created = await options.client.request<Lease>({
         method: "POST",
         path: collection,
         body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: leaseName, labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": "agent-launch-lock" } }, spec: spec() },
-        signal: options.signal,
       });
-      return held(options.client, collection, leaseName, created);
+      return await heldUnlessAborted(held(options.client, collection, leaseName, created, log), options.signal);
     } catch (error) {
       if (!(error instanceof KubeApiError && error.isConflict)) throw error;
     }
@@ -78,11 +81,11 @@ export async function acquireAgentLock(options: AgentLockOptions): Promise<Agent
         throw error;
       });
     if (existing === undefined) continue;
-    if (existing.spec?.holderIdentity === options.holder) return held(options.client, collection, leaseName, existing);
-    if (isLeaseExpired(existing.spec, now())) {
+    if (existing.spec?.holderIdentity === options.holder) return held(options.client, collection, leaseName, existing, log);
+    if (unrenewedFor(`${options.namespace}/${leaseName}`, existing, now()) > (existing.spec?.leaseDurationSeconds ?? duration) * 1000) {
       try {
-        const taken = await options.client.request<Lease>({ method: "PUT", path: `${collection}/${leaseName}`, body: { ...existing, spec: spec() }, signal: options.signal });
-        return held(options.client, collection, leaseName, taken);
+        const taken = await options.client.request<Lease>({ method: "PUT", path: `${collection}/${leaseName}`, body: { ...existing, spec: spec() } });
+        return await heldUnlessAborted(held(options.client, collection, leaseName, taken, log), options.signal);
       } catch (error) {
         if (!(error instanceof KubeApiError && error.isConflict)) throw error;
         continue; // someone else took it over first
@@ -94,19 +97,67 @@ export async function acquireAgentLock(options: AgentLockOptions): Promise<Agent
   }
 }
 
-function held(client: KubeClient, collection: string, leaseName: string, lease: Lease): AgentLock {
+/**
+ * Writes to the Lease are never cut off mid-flight (a cut-off create may still have taken
+ * the Lease, which would then block the agent until it expires): an abort that came
+ * meanwhile gives the Lease back at once.
+ */
+async function heldUnlessAborted(lock: AgentLock, signal: AbortSignal | undefined): Promise<AgentLock> {
+  if (!signal?.aborted) return lock;
+  await lock.release().catch(() => undefined);
+  throw signal.reason;
+}
+
+/** When this process first saw each lock Lease at its current version (namespace/name -> version, time). */
+const observedLocks = new Map<string, { version: string; since: number }>();
+
+/**
+ * How long the Lease has gone without a write, as this process has watched it: another
+ * holder's clock is never compared with ours (skew would break the lock, or keep a dead
+ * holder's lock forever). Process-wide, so a later attempt goes on from what an earlier one saw.
+ */
+function unrenewedFor(key: string, lease: Lease, now: number): number {
+  const version = lease.metadata?.resourceVersion ?? `${lease.spec?.holderIdentity}|${lease.spec?.renewTime}`;
+  const seen = observedLocks.get(key);
+  if (seen?.version === version) return now - seen.since;
+  observedLocks.set(key, { version, since: now });
+  return 0;
+}
+
+/**
+ * A held lock renews its Lease at a third of its duration for as long as it is held (a
+ * slow launch must not look like a dead holder), each renewal an optimistic update of the
+ * version it holds; release waits for a renewal in flight, then deletes that version.
+ */
+function held(client: KubeClient, collection: string, leaseName: string, lease: Lease, log?: (line: string) => void): AgentLock {
   let released = false;
+  let current = lease;
+  let renewing: Promise<void> = Promise.resolve();
+  const durationMs = (lease.spec?.leaseDurationSeconds ?? 60) * 1000;
+  const timer = setInterval(() => {
+    renewing = renewing.then(async () => {
+      if (released) return;
+      try {
+        current = await client.request<Lease>({ method: "PUT", path: `${collection}/${leaseName}`, body: { ...current, spec: { ...current.spec, renewTime: microTime(Date.now()) } }, attempts: 1 });
+      } catch (error) {
+        log?.(`could not renew launch lock ${leaseName}: ${(error as Error).message}`);
+      }
+    });
+  }, durationMs / 3);
+  timer.unref();
   return {
     leaseName,
     async release() {
       if (released) return;
       released = true;
+      clearInterval(timer);
+      await renewing;
       // Precondition on our version: never delete a Lease someone took over after ours expired.
       await client
         .request({
           method: "DELETE",
           path: `${collection}/${leaseName}`,
-          body: { apiVersion: "v1", kind: "DeleteOptions", preconditions: { resourceVersion: lease.metadata?.resourceVersion } },
+          body: { apiVersion: "v1", kind: "DeleteOptions", preconditions: { resourceVersion: current.metadata?.resourceVersion } },
         })
         .catch((error: unknown) => {
           if (error instanceof KubeApiError && (error.isNotFound || error.isConflict)) return;

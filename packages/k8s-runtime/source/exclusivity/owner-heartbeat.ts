@@ -5,6 +5,7 @@ import type { KubeClient } from "../kube/kube-client.ts";
 import type { SharedWatch } from "../kube/shared-watch.ts";
 import type { WatchHub } from "../kube/watch-hub.ts";
 import { type Lease, microTime } from "./lease-time.ts";
+import { RenewalObserver } from "./observed-renewals.ts";
 
 export const OWNER_LEASE_COMPONENT = "adapter-owner";
 const OWNER_LEASE_SELECTOR = `app.kubernetes.io/component=${OWNER_LEASE_COMPONENT}`;
@@ -94,21 +95,54 @@ export class OwnerHeartbeat {
   }
 }
 
+const observers = new WeakMap<SharedWatch<Lease>, RenewalObserver>();
+
+/** One observer per shared Lease watch, fed by every change it sees, for as long as the watch lives. */
+function observerOf(watch: SharedWatch<Lease>): RenewalObserver {
+  let observer = observers.get(watch);
+  if (!observer) {
+    const created = new RenewalObserver();
+    watch.subscribe(({ type, object }) => {
+      if (type === "DELETED") created.observeDeleted(object.metadata?.name ?? "");
+      else created.observe(object);
+    });
+    observers.set(watch, created);
+    observer = created;
+  }
+  return observer;
+}
+
+export interface OwnerLiveness {
+  /** When the owner was last known alive, on this process's clock (see RenewalObserver); undefined once it is gone. */
+  lastSeen: (ownerId: string) => number | undefined;
+  /** Reads these owners' Leases fresh: under the launch lock, a lagging watch must not make a live owner look dead. */
+  refresh(client: KubeClient, ownerIds: Iterable<string>, signal?: AbortSignal): Promise<void>;
+  synced: Promise<void>;
+  watch: SharedWatch<Lease>;
+  release(): void;
+}
+
 /**
- * When each owner was last seen alive, from a shared watch on the owner Leases of a
- * namespace. An expired Lease counts as its renew time (so the caller's staleness window
- * applies); an owner with no Lease at all is unknown (undefined).
+ * How alive each adapter process is, from a shared watch on the owner Leases of a
+ * namespace: renewals seen by this process, timed by its own clock (RenewalObserver). An
+ * owner whose Lease was never seen is not dead; one whose Lease was seen deleted is.
  */
-export function ownerLastSeenFrom(hub: WatchHub, namespace: string): { lastSeen: (ownerId: string) => number | undefined; synced: Promise<void>; watch: SharedWatch<Lease>; release(): void } {
+export function ownerLastSeenFrom(hub: WatchHub, namespace: string): OwnerLiveness {
   const lease = hub.acquire<Lease>({ path: collection(namespace), labelSelector: OWNER_LEASE_SELECTOR });
+  const observer = observerOf(lease.watch);
   return {
     synced: lease.watch.synced(),
     watch: lease.watch,
-    lastSeen(ownerId) {
-      const spec = lease.watch.get(ownerLeaseName(ownerId), namespace)?.spec;
-      if (!spec || spec.holderIdentity !== ownerId) return undefined;
-      const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? "");
-      return Number.isNaN(renewed) ? undefined : renewed;
+    lastSeen: (ownerId) => observer.lastSeen(ownerLeaseName(ownerId), ownerId),
+    async refresh(client, ownerIds, signal) {
+      for (const ownerId of new Set(ownerIds)) {
+        const fresh = await client.request<Lease>({ method: "GET", path: `${collection(namespace)}/${ownerLeaseName(ownerId)}`, ...(signal ? { signal } : {}) }).catch((error: unknown) => {
+          // No Lease now is not proof of death (it is re-created by the next renewal): only a seen delete is.
+          if (error instanceof KubeApiError && error.isNotFound) return undefined;
+          throw error;
+        });
+        if (fresh) observer.observe(fresh);
+      }
     },
     release: () => lease.release(),
   };

@@ -47,6 +47,18 @@ describe("followContainerLog", () => {
     expect(received).toEqual(Array.from({ length: 120 }, (_, index) => `{"type":"line","n":${index + 1}}`));
   });
 
+  it("resumes a stream that stalls without closing, and reads the log to its end once the container is gone", async () => {
+    await startPod("stall-me", 'i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo "{\\"type\\":\\"line\\",\\"n\\":$i}"; if [ $i -eq 10 ]; then sleep 3; fi; done');
+    const received: string[] = [];
+    const untilTerminated = (ms: number) => waitForWatch(pods, () => (terminated("stall-me")() ? true : undefined), AbortSignal.timeout(ms)).then(() => undefined, () => undefined);
+    const following = followContainerLog({ client, namespace: ns.name, pod: "stall-me", container: "claude", onLine: (line) => void received.push(line), containerTerminated: terminated("stall-me"), untilTerminated, signal: AbortSignal.timeout(60_000), overlapSeconds: 5 });
+    while (received.length < 10) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await proxy.stall("log", { namespace: ns.name })).toBe(1);
+    const report = await following;
+    expect(report.end).toBe("complete");
+    expect(received).toEqual(Array.from({ length: 40 }, (_, index) => `{"type":"line","n":${index + 1}}`));
+  });
+
   it("keeps multi-byte text and long lines whole, and delivers an unterminated last line", async () => {
     const long = "é".repeat(40_000);
     await startPod("text", `printf '%s\\n' "${long}"; printf 'ünïcode ✓\\n'; sleep 0.5; printf 'no newline at the end'`);

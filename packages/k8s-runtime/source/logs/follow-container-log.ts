@@ -21,8 +21,16 @@ export interface FollowLogOptions {
    */
   untilTerminated?: (ms: number) => Promise<void>;
   signal: AbortSignal;
-  /** How far before the last byte received a resumed stream starts (the log API resolves seconds; clocks differ). */
+  /** How far before the last byte received a resumed stream starts (the log API resolves seconds). */
   overlapSeconds?: number;
+  /**
+   * How long an open stream may bring no data before it is taken for stalled and resumed
+   * while the container runs (default 15 min: claude is quiet through long tool calls, and a
+   * stall then only delays the live view; no line is lost, the resume reads it again).
+   */
+  idleMs?: number;
+  /** The same once the container has terminated: the rest of the log is all there, a quiet stream is a stalled one (default 5 s). */
+  drainIdleMs?: number;
   maxLineBytes?: number;
   log?: (line: string) => void;
 }
@@ -46,6 +54,8 @@ export interface FollowLogReport {
 export async function followContainerLog(options: FollowLogOptions): Promise<FollowLogReport> {
   const { client, namespace, pod, container, signal } = options;
   const overlapMs = (options.overlapSeconds ?? 10) * 1000;
+  const idleMs = options.idleMs ?? 15 * 60_000;
+  const drainIdleMs = options.drainIdleMs ?? 5000;
   const aligner = new ResumeAligner();
   const report: FollowLogReport = { lines: 0, connections: 0, oversized: 0, end: "complete" };
   const lines = new LineBuffer({
@@ -69,19 +79,44 @@ export async function followContainerLog(options: FollowLogOptions): Promise<Fol
     if (resuming) await deliver(aligner.beginResume());
     report.connections += 1;
     const query: Record<string, string | boolean> = { container, follow: true };
-    if (resuming && lastDataAt !== undefined) query.sinceTime = new Date(Math.floor((lastDataAt - overlapMs) / 1000) * 1000).toISOString().replace(".000Z", "Z");
+    // sinceSeconds, not sinceTime: a duration measured here and applied on the node's clock
+    // needs no agreement between the two clocks (a sinceTime from a clock ahead of the node's
+    // would skip lines).
+    if (resuming && lastDataAt !== undefined) query.sinceSeconds = String(Math.ceil((Date.now() - lastDataAt + overlapMs) / 1000));
     let ended: "eof" | "error" = "eof";
     try {
       const response = await client.stream({ path: `/api/v1/namespaces/${namespace}/pods/${pod}/log`, query, signal, attempts: 1 });
       failures = 0;
       const onAbort = () => response.destroy();
       signal.addEventListener("abort", onAbort, { once: true });
+      // A stream can stall without closing (a proxy, a node under pressure): no data for too long is a break, resumed like one.
+      let open = true;
+      let delivering = false;
+      let idle: NodeJS.Timeout | undefined;
+      const armIdle = () => {
+        clearTimeout(idle);
+        if (delivering) return;
+        const ms = options.containerTerminated() ? drainIdleMs : idleMs;
+        idle = setTimeout(() => response.destroy(new Error(`no data for ${ms} ms`)), ms);
+      };
+      armIdle();
+      // The container's end shortens the wait of a quiet stream.
+      void options.untilTerminated?.(idleMs).then(() => {
+        if (open) armIdle();
+      });
       try {
         for await (const chunk of response as AsyncIterable<Buffer>) {
+          // Quiet is measured on the stream, never on a slow consumer: no timer while delivering.
+          clearTimeout(idle);
+          delivering = true;
           lastDataAt = Date.now();
           for (const line of lines.push(chunk)) await deliver(aligner.push(line));
+          delivering = false;
+          armIdle();
         }
       } finally {
+        open = false;
+        clearTimeout(idle);
         signal.removeEventListener("abort", onAbort);
       }
     } catch (error) {

@@ -2,7 +2,8 @@ import type { JobLike } from "../kube-objects.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import type { KubeClient } from "../kube/kube-client.ts";
 import type { SharedWatch } from "../kube/shared-watch.ts";
-import { waitForWatch } from "./wait-for.ts";
+import { readJobFresh } from "./read-job.ts";
+import { Wakeup } from "./wakeup.ts";
 
 export interface CleanupOptions {
   client: KubeClient;
@@ -44,7 +45,7 @@ export async function cleanupRun(options: CleanupOptions): Promise<CleanupOutcom
       // Someone else deleted the Job, perhaps orphaning its pods: take them down ourselves.
       await deleteOwnedPods(client, namespace, jobUid);
     }
-    const gone = await waitForJobGone(options.jobs, namespace, jobName, jobUid, options.waitMs ?? 90_000);
+    const gone = await waitForJobGone({ client, jobs: options.jobs, namespace, name: jobName, uid: jobUid, waitMs: options.waitMs ?? 90_000 });
     if (!gone) outcome = "still-terminating";
   }
   if (outcome !== "still-terminating") {
@@ -73,13 +74,41 @@ async function deleteOwnedPods(client: KubeClient, namespace: string, jobUid: st
   }
 }
 
-/** True once no Job with this name and UID is left (false when `waitMs` runs out first). */
-export async function waitForJobGone(jobs: SharedWatch<JobLike>, namespace: string, name: string, uid: string, waitMs: number): Promise<boolean> {
-  const timeout = AbortSignal.timeout(waitMs);
+/** How often a Job the watch has not shown is read again while waiting for it to go. */
+const UNSEEN_REREAD_MS = 2000;
+
+/**
+ * True once no Job with this name and UID is left (false when `waitMs` runs out first). The
+ * watch's DELETED event says so; a Job the watch has never shown (it lags) is read fresh
+ * instead, never taken as gone because the cache does not have it.
+ */
+export async function waitForJobGone(options: { client: KubeClient; jobs: SharedWatch<JobLike>; namespace: string; name: string; uid: string; waitMs: number }): Promise<boolean> {
+  const { client, jobs, namespace, name, uid } = options;
+  const ref = { namespace, name, uid };
+  const giveUpAt = Date.now() + options.waitMs;
+  const wakeup = new Wakeup();
+  let deletedSeen = false;
+  const unsubscribe = jobs.subscribe((event) => {
+    if (event.object.metadata?.uid !== uid) return;
+    if (event.type === "DELETED") deletedSeen = true;
+    wakeup.wake();
+  });
   try {
-    await waitForWatch(jobs, (list) => (list().some((job) => job.metadata?.namespace === namespace && job.metadata?.name === name && job.metadata?.uid === uid) ? undefined : true), timeout);
-    return true;
-  } catch {
-    return false;
+    for (;;) {
+      if (deletedSeen) return true;
+      const cached = jobs.get(name, namespace)?.metadata?.uid === uid;
+      const left = giveUpAt - Date.now();
+      if (!cached) {
+        const stillThere = await readJobFresh(client, ref).then(
+          (job) => job !== undefined,
+          () => true,
+        );
+        if (!stillThere) return true;
+      }
+      if (left <= 0) return false;
+      await wakeup.wait(cached ? left : Math.min(left, UNSEEN_REREAD_MS));
+    }
+  } finally {
+    unsubscribe();
   }
 }

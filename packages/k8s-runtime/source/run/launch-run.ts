@@ -17,6 +17,12 @@ export interface LaunchOptions {
   manifests: RunManifests;
   /** The adapter process launching it (recorded on the Job, read by admission elsewhere). */
   ownerId: string;
+  /**
+   * Checked before the Job is created (the Secrets made so far are taken back, and a RunError
+   * `cancelled` thrown). No request is cut off mid-flight: a write cut off may still have
+   * happened, and a Job nobody knows of would block the agent. Once the Job create is under
+   * way, the launch completes and the caller deletes what it no longer wants.
+   */
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -35,15 +41,22 @@ export async function launchRun({ client, manifests, ownerId, signal, log }: Lau
   const createdSecrets: string[] = [];
   for (const secret of manifests.secrets) {
     try {
-      await client.request({ method: "POST", path: secretsPath, body: secret, signal });
+      await client.request({ method: "POST", path: secretsPath, body: secret });
       createdSecrets.push(secret.metadata.name);
     } catch (error) {
       if (error instanceof KubeApiError && error.isConflict) {
-        await replaceSecret(client, `${secretsPath}/${secret.metadata.name}`, secret, signal);
+        await replaceSecret(client, `${secretsPath}/${secret.metadata.name}`, secret);
         continue;
       }
       throw new RunError("k8s_secret_create_failed", `could not create Secret ${namespace}/${secret.metadata.name}: ${(error as Error).message}${hint(error, "secrets", "create")}`, { cause: error });
     }
+  }
+
+  // Nothing will own the Secrets we just made: take them back now.
+  const takeBackSecrets = () => Promise.all(createdSecrets.map((name) => client.request({ method: "DELETE", path: `${secretsPath}/${name}`, attempts: 2 }).catch(() => undefined)));
+  if (signal?.aborted) {
+    await takeBackSecrets();
+    throw new RunError("cancelled", `cancelled before Job ${namespace}/${manifests.names.job} was created`, { cause: signal.reason });
   }
 
   const job = {
@@ -52,14 +65,13 @@ export async function launchRun({ client, manifests, ownerId, signal, log }: Lau
   };
   let created: CreatedJob;
   try {
-    created = await client.request<CreatedJob>({ method: "POST", path: jobsPath, body: job, signal });
+    created = await client.request<CreatedJob>({ method: "POST", path: jobsPath, body: job });
   } catch (error) {
     if (error instanceof KubeApiError && error.isConflict) {
-      const existing = await client.request<CreatedJob>({ method: "GET", path: `${jobsPath}/${manifests.names.job}`, signal });
+      const existing = await client.request<CreatedJob>({ method: "GET", path: `${jobsPath}/${manifests.names.job}` });
       return { kind: "exists", job: existing };
     }
-    // Nothing will own the Secrets we just made: take them back now.
-    await Promise.all(createdSecrets.map((name) => client.request({ method: "DELETE", path: `${secretsPath}/${name}`, attempts: 2 }).catch(() => undefined)));
+    await takeBackSecrets();
     throw new RunError("k8s_job_create_failed", `could not create Job ${namespace}/${manifests.names.job}: ${(error as Error).message}${hint(error, "jobs", "create")}`, { cause: error });
   }
 
@@ -71,7 +83,6 @@ export async function launchRun({ client, manifests, ownerId, signal, log }: Lau
         path: `${secretsPath}/${secret.metadata.name}`,
         body: { metadata: { ownerReferences: owned.metadata.ownerReferences } },
         contentType: "application/merge-patch+json",
-        signal,
       })
       .catch((error: unknown) => {
         // Not fatal: cleanup deletes the Secret explicitly, and the sweep finds it if we die first.
@@ -81,13 +92,12 @@ export async function launchRun({ client, manifests, ownerId, signal, log }: Lau
   return { kind: "created", job: created };
 }
 
-async function replaceSecret(client: KubeClient, path: string, secret: RunManifests["secrets"][number], signal: AbortSignal | undefined): Promise<void> {
-  const existing = await client.request<{ metadata: { resourceVersion: string; ownerReferences?: unknown[] } }>({ method: "GET", path, signal });
+async function replaceSecret(client: KubeClient, path: string, secret: RunManifests["secrets"][number]): Promise<void> {
+  const existing = await client.request<{ metadata: { resourceVersion: string; ownerReferences?: unknown[] } }>({ method: "GET", path });
   await client.request({
     method: "PUT",
     path,
     body: { ...secret, metadata: { ...secret.metadata, resourceVersion: existing.metadata.resourceVersion, ...(existing.metadata.ownerReferences ? { ownerReferences: existing.metadata.ownerReferences } : {}) } },
-    signal,
   });
 }
 

@@ -1,6 +1,7 @@
 import { classifyPodStatus, noteWaitingReasons, type PodBudgets, type PodVerdict } from "../decisions/classify-pod-status.ts";
 import { selectOwnedPod } from "../decisions/select-owned-pod.ts";
 import type { PodLike } from "../kube-objects.ts";
+import { type LongTimeout, setLongTimeout } from "../kube/long-timeout.ts";
 import type { SharedWatch } from "../kube/shared-watch.ts";
 
 export interface PodObservation {
@@ -24,7 +25,7 @@ export class PodMonitor {
   #firstSeen = new Map<string, number>();
   #last: PodObservation | undefined;
   #lastKey = "";
-  #timer: NodeJS.Timeout | undefined;
+  #timer: LongTimeout | undefined;
   #unsubscribe: (() => void) | undefined;
 
   constructor(options: { pods: SharedWatch<PodLike>; jobUid: string; containerName: string; budgets: PodBudgets; onChange: (observation: PodObservation) => void; now?: () => number }) {
@@ -43,7 +44,7 @@ export class PodMonitor {
 
   stop(): void {
     this.#unsubscribe?.();
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer?.clear();
   }
 
   get current(): PodObservation | undefined {
@@ -67,7 +68,7 @@ export class PodMonitor {
 
   /** Wake up when the next budget or grace window can change the verdict without any event. */
   #schedule(verdict: PodVerdict, now: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer?.clear();
     this.#timer = undefined;
     if (verdict.kind !== "waiting") return;
     const candidates = [verdict.deadlineAt];
@@ -76,7 +77,7 @@ export class PodMonitor {
     }
     const next = Math.min(...candidates.filter((at): at is number => at !== undefined && at > now));
     if (!Number.isFinite(next)) return;
-    this.#timer = setTimeout(() => this.#evaluate(), Math.max(0, next - now) + 5);
-    this.#timer.unref();
+    // A budget of weeks is past what one setTimeout can wait: a plain timer would fire at once, and again.
+    this.#timer = setLongTimeout(() => this.#evaluate(), Math.max(0, next - now) + 5);
   }
 }

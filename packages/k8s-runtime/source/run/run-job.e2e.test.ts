@@ -4,7 +4,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { KubeConfig } from "@kubernetes/client-node";
 import { buildRunManifests, type RunManifests, requireAdapterConfig } from "@claude-k8s/manifest";
-import { adminClients, createTestNamespace, eventually, labEndpoints, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, createTestNamespace, eventually, faultProxy, labEndpoints, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPodBudgets } from "../decisions/classify-pod-status.ts";
 import { createRuntimeContext, type RuntimeContext } from "./runtime-context.ts";
@@ -34,6 +34,9 @@ case "$FAKE_MODE" in
   # PID 1 ignores SIGTERM without a handler (as in a real container): claude has one, so does this.
   hang) trap 'exit 143' TERM; echo '{"type":"system","subtype":"init","uuid":"u-init"}'; sleep 600 & wait ;;
   fail) echo '{"type":"result","subtype":"success","is_error":true,"uuid":"u-r"}'; exit 1 ;;
+  slow) echo '{"type":"system","subtype":"init","uuid":"u-init"}'; sleep 3
+     i=0; while [ $i -lt 20 ]; do i=$((i+1)); echo "{\\"type\\":\\"assistant\\",\\"uuid\\":\\"u-$i\\"}"; done
+     echo '{"type":"result","subtype":"success","is_error":false,"result":"done","uuid":"u-result"}' ;;
   *) i=0; while [ $i -lt 20 ]; do i=$((i+1)); echo "{\\"type\\":\\"assistant\\",\\"uuid\\":\\"u-$i\\"}"; done
      echo "{\\"type\\":\\"result\\",\\"subtype\\":\\"success\\",\\"is_error\\":false,\\"result\\":\\"got $(printf %s "$prompt" | wc -c) bytes\\",\\"uuid\\":\\"u-result\\"}" ;;
 esac
@@ -98,6 +101,47 @@ describe("runJob in the lab", () => {
     expect(outcome.timedOut).toBe(false);
     expect(outcome.deletedExternally).toBe(false);
     expect(outcome.cleanup).toBe("gone");
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("honours a 30-day deadline (past setTimeout's 24.8 days): the run finishes, not timed out", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const { opts, lines } = options(manifestsFor(runId, agentId), agentId, runId, { deadlineMs: 30 * 24 * 3600 * 1000 });
+    const outcome = await runJob(opts);
+    expect(outcome).toMatchObject({ kind: "finished", timedOut: false, container: { exitCode: 0 } });
+    expect(lines).toHaveLength(21);
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("does not take its new Job for a deleted one while the Job watch lags behind", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const proxy = faultProxy();
+    // Every Job watch event of this namespace arrives 4 s late: the new Job is not in the cache right after the create.
+    await proxy.addLatency({ ms: 4000, on: "stream", match: { verb: "watch", resource: "jobs", namespace: ns.name } });
+    try {
+      const { opts, lines } = options(manifestsFor(runId, agentId), agentId, runId);
+      const outcome = await runJob(opts);
+      expect(outcome).toMatchObject({ kind: "finished", deletedExternally: false, container: { exitCode: 0 }, cleanup: "gone" });
+      expect(lines).toHaveLength(21);
+    } finally {
+      await proxy.clearFaults();
+    }
+    expect(await leftovers(runId)).toEqual([]);
+  });
+
+  it("reads the end of a successful run whose log stream stalls without closing", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const { opts, lines } = options(manifestsFor(runId, agentId, {}, "slow"), agentId, runId);
+    const running = runJob(opts);
+    await eventually("the first line", async () => (lines.length > 0 ? true : undefined), 60_000);
+    expect(await faultProxy().stall("log", { namespace: ns.name })).toBeGreaterThan(0);
+    const outcome = await running;
+    expect(outcome).toMatchObject({ kind: "finished", container: { exitCode: 0 }, log: { end: "complete" } });
+    expect(lines).toHaveLength(22);
+    expect(lines[21]).toContain('"type":"result"');
     expect(await leftovers(runId)).toEqual([]);
   });
 

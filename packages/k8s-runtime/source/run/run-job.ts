@@ -1,12 +1,15 @@
 import { agentJobSelector, type RunManifests } from "@claude-k8s/manifest";
-import { type AdmissionPolicy, decideAdmission, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
-import { classifyJobStatus, type JobVerdict } from "../decisions/classify-job-status.ts";
+import { type AdmissionPolicy, decideAdmission, isUnfinished, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
 import type { PodBudgets, PodFailureCode } from "../decisions/classify-pod-status.ts";
 import { AgentLockBusyError, acquireAgentLock } from "../exclusivity/agent-lock.ts";
-import { ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
+import { type OwnerLiveness, ownerLastSeenFrom } from "../exclusivity/owner-heartbeat.ts";
 import type { JobLike } from "../kube-objects.ts";
 import { KubeApiError, KubeUnreachableError } from "../kube/kube-api-error.ts";
 import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
+import { setLongTimeout } from "../kube/long-timeout.ts";
+import { reconcileRun } from "./reconcile-run.ts";
+import { Wakeup } from "./wakeup.ts";
+import { checkRunDurations } from "./check-run-durations.ts";
 import { type CleanupOutcome, cleanupRun } from "./cleanup-run.ts";
 import { type CreatedJob, launchRun } from "./launch-run.ts";
 import { acquireNamespaceWatches } from "./namespace-watches.ts";
@@ -44,12 +47,14 @@ export interface LaunchedJob {
   adopted: boolean;
 }
 
-export interface ContainerExit {
-  exitCode: number;
-  signal?: number;
-  reason: string;
-  message: string;
-  oomKilled: boolean;
+import type { ContainerExit } from "../decisions/settle-run.ts";
+
+export type { ContainerExit };
+
+/** A Job being followed, and the Job object as last read from the API server (fresher than a lagging watch cache). */
+interface Launch {
+  job: LaunchedJob;
+  lastRead: JobLike | undefined;
 }
 
 export type RunJobOutcome =
@@ -63,7 +68,8 @@ export type RunJobOutcome =
       jobFailure?: { reason: string; message: string; deadlineExceeded: boolean };
       deletedExternally: boolean;
       timedOut: boolean;
-      cancelled?: { acknowledgedAt: string; podsGone: boolean };
+      /** `jobMayStillRun`: the Job could not be deleted (cleanup failed): it may still be running. */
+      cancelled?: { acknowledgedAt: string; podsGone: boolean; jobMayStillRun?: boolean };
       log: FollowLogReport;
       cleanup: CleanupOutcome | "failed";
       /** The last pod observation, for error messages (container state). */
@@ -71,14 +77,6 @@ export type RunJobOutcome =
       /** The pod's Kubernetes Events, oldest first (at most 20): what a failure message quotes. */
       events: string[];
     };
-
-type Settled =
-  | { why: "container-ended"; exit: ContainerExit }
-  | { why: "pod-failed"; code: PodFailureCode | "k8s_pod_evicted" | "timeout"; reason: string; message: string }
-  | { why: "job-ended"; verdict: JobVerdict }
-  | { why: "job-deleted" }
-  | { why: "cancelled" }
-  | { why: "deadline" };
 
 /**
  * One run, from admission to cleanup. Event-driven: it reacts to the shared Job and pod
@@ -88,18 +86,29 @@ type Settled =
 export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
+  try {
+    checkRunDurations(options);
+  } catch (error) {
+    if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
+    throw error;
+  }
   const watches = acquireNamespaceWatches(runtime.hub, namespace);
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
+  let launched: Launch | undefined;
   try {
     await runtime.heartbeat.ensure(namespace);
     // Nothing is decided or launched on watches that cannot see: their first list must succeed.
     await watchReady(owners.watch, `the adapter owner Leases in ${namespace}`, 30_000, options.signal);
     await watchReady(watches.jobs, `Jobs in ${namespace}`, 30_000, options.signal);
     await watchReady(watches.pods, `pods in ${namespace}`, 30_000, options.signal);
-    const launched = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners.lastSeen), { signal: options.signal });
-    if ("kind" in launched) return launched;
+    const admitted = await runtime.mutex.withLock(`${namespace}/${run.agentId}`, () => admitAndLaunch(options, owners), { signal: options.signal });
+    if ("kind" in admitted) return admitted;
+    launched = admitted;
+    // An abort that came while launching is the reconcile's first answer: the Job is deleted, the run cancelled.
     return await follow(options, launched, watches);
   } catch (error) {
+    // Aborted before any Job of this run exists (watch start, mutex, launch lock, admission): nothing to undo.
+    if (options.signal.aborted && !launched) return { kind: "not-launched", code: "cancelled", message: `cancelled before Job ${namespace}/${manifests.names.job} was created; nothing was launched` };
     if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
     if (error instanceof AgentLockBusyError) return { kind: "not-launched", code: error.code, message: error.message };
     if (error instanceof KubeApiError) {
@@ -115,10 +124,10 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   }
 }
 
-async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: string) => number | undefined): Promise<LaunchedJob | { kind: "not-launched"; code: string; message: string }> {
+async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Promise<Launch | { kind: "not-launched"; code: string; message: string }> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
-  const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal });
+  const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal, log: runtime.log });
   try {
     // A fresh list under the lock: a watch cache could lag behind another replica's create.
     const existing = await runtime.client
@@ -126,19 +135,30 @@ async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: str
       .catch((error: unknown) => {
         throw new RunError("k8s_concurrency_guard_unreachable", `could not list this agent's Jobs in ${namespace} to check for a running one: ${(error as Error).message}`, { cause: error });
       });
-    const admission = decideAdmission(existing.items ?? [], run, options.policy, ownerLastSeen, Date.now());
+    // The owners of the agent's running Jobs, read fresh too (rarely any: a run usually finds none).
+    const otherOwners = (existing.items ?? []).filter(isUnfinished).map((job) => job.metadata?.annotations?.[OWNER_ANNOTATION]).filter((owner): owner is string => owner !== undefined && owner !== runtime.heartbeat.ownerId);
+    if (otherOwners.length > 0) {
+      await owners.refresh(runtime.client, otherOwners, options.signal).catch((error: unknown) => {
+        throw new RunError("k8s_concurrency_guard_unreachable", `could not read the owner Leases of this agent's running Jobs in ${namespace}: ${(error as Error).message}`, { cause: error });
+      });
+    }
+    const admission = decideAdmission(existing.items ?? [], run, options.policy, owners.lastSeen, Date.now());
     if (admission.action === "block") {
       return { kind: "not-launched", code: "k8s_concurrent_run_blocked", message: `${admission.message}; this run was not started` };
     }
     for (const orphan of admission.sweep) await sweepOrphan(options, orphan);
+    // Past this point the cluster gets a Job to follow (created or claimed): an abort must come before, or be followed through.
+    options.signal.throwIfAborted();
     if (admission.action === "adopt") {
       const job = admission.job as CreatedJob;
-      await claim(options, job);
+      const lastRead = await claim(options, job);
       await options.onStatus(`adopting Job ${job.metadata.name} (${admission.why === "same-run" ? "this run's own Job" : "left running by an earlier run of this task"}) instead of starting a new one`);
-      return { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true };
+      return { job: { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true }, lastRead };
     }
 
     await options.beforeLaunch?.();
+    options.signal.throwIfAborted();
+    // The Job create is never cut off (it may have made the Job): it completes, and the follow deletes the Job if aborted.
     const result = await launchRun({ client: runtime.client, manifests, ownerId: runtime.heartbeat.ownerId, signal: options.signal, log: (line) => void options.onStatus(line) });
     if (result.kind === "exists") {
       // Same deterministic name: verify it really is this run's Job before following it.
@@ -146,26 +166,28 @@ async function admitAndLaunch(options: RunJobOptions, ownerLastSeen: (owner: str
       if (labels["paperclip.io/run-id"] !== run.runId) {
         throw new RunError("k8s_job_create_failed", `Job ${namespace}/${result.job.metadata.name} already exists and belongs to run ${labels["paperclip.io/run-id"] ?? "?"}, not ${run.runId}`);
       }
-      await claim(options, result.job);
+      const lastRead = await claim(options, result.job);
       await options.onStatus(`Job ${result.job.metadata.name} already existed for this run: following it`);
-      return { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: true };
+      return { job: { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: true }, lastRead };
     }
     const launched = { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: false };
     await options.onStatus(`created Job ${namespace}/${launched.name}`);
-    return launched;
+    return { job: launched, lastRead: result.job };
   } finally {
     await lock.release().catch((error: unknown) => runtime.log(`could not release the launch lock of agent ${run.agentId}: ${(error as Error).message}`));
   }
 }
 
-/** Record this process as the Job's owner, so admission elsewhere sees it alive. */
-async function claim(options: RunJobOptions, job: CreatedJob): Promise<void> {
-  await options.runtime.client.request({
+/**
+ * Record this process as the Job's owner, so admission elsewhere sees it alive. Not
+ * abortable: once claimed, an abort is carried out by deleting the Job.
+ */
+async function claim(options: RunJobOptions, job: CreatedJob): Promise<JobLike> {
+  return await options.runtime.client.request<JobLike>({
     method: "PATCH",
     path: `/apis/batch/v1/namespaces/${job.metadata.namespace}/jobs/${job.metadata.name}`,
     body: { metadata: { annotations: { [OWNER_ANNOTATION]: options.runtime.heartbeat.ownerId } } },
     contentType: "application/merge-patch+json",
-    signal: options.signal,
   });
 }
 
@@ -175,21 +197,19 @@ async function sweepOrphan(options: RunJobOptions, job: JobLike): Promise<void> 
   if (!name) return;
   await options.onStatus(`deleting orphaned Job ${name} (its adapter process is gone and it cannot continue this run)`);
   await options.runtime.client
-    .request({ method: "DELETE", path: `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`, body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", ...(job.metadata?.uid ? { preconditions: { uid: job.metadata.uid } } : {}) } })
+    .request({ method: "DELETE", path: `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`, body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", preconditions: { uid: job.metadata?.uid, resourceVersion: job.metadata?.resourceVersion } } })
     .catch((error: unknown) => {
       if (!(error instanceof KubeApiError && (error.isNotFound || error.isConflict))) throw error;
     });
 }
 
-async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnType<typeof acquireNamespaceWatches>): Promise<RunJobOutcome> {
+async function follow(options: RunJobOptions, launch: Launch, watches: ReturnType<typeof acquireNamespaceWatches>): Promise<RunJobOutcome> {
   const { runtime, manifests } = options;
+  const { job } = launch;
   const container = manifests.names.container;
   await options.onLaunched?.(job);
 
-  let settle!: (settled: Settled) => void;
-  const settled = new Promise<Settled>((resolve) => {
-    settle = resolve;
-  });
+  const wakeup = new Wakeup();
   let logFollowing: Promise<FollowLogReport> | undefined;
   const logAbort = new AbortController();
   let containerEnded = false;
@@ -219,6 +239,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
             resolve();
           };
           const timer = setTimeout(done, ms);
+          timer.unref();
           terminationWaiters.add(done);
         }),
       signal: logAbort.signal,
@@ -226,6 +247,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
     });
   };
 
+  // The pod's changes are told to people, start the log follower and ring the reconcile loop.
   const monitor = new PodMonitor({
     pods: watches.pods,
     jobUid: job.uid,
@@ -243,10 +265,8 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
         containerEnded = true;
         for (const wake of [...terminationWaiters]) wake();
         startLog();
-        settle({ why: "container-ended", exit: { exitCode: verdict.exitCode, ...(verdict.signal !== undefined ? { signal: verdict.signal } : {}), reason: verdict.reason, message: verdict.message, oomKilled: verdict.oomKilled } });
       }
-      if (verdict.kind === "failed") settle({ why: "pod-failed", code: verdict.code, reason: verdict.reason, message: verdict.message });
-      if (verdict.kind === "pod-failed") settle({ why: "pod-failed", code: verdict.deadlineExceeded ? "timeout" : (verdict.code ?? "k8s_pod_evicted"), reason: verdict.reason, message: verdict.message });
+      wakeup.wake();
     },
   });
   monitor.start();
@@ -272,26 +292,17 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
     if (!containerStarted || object.type === "Warning") void options.onStatus(`pod ${podName ?? ""}: ${line}`);
   });
 
-  const unsubscribeJobs = watches.jobs.subscribe((event) => {
-    if (event.object.metadata?.uid !== job.uid) return;
-    if (event.type === "DELETED") return settle({ why: "job-deleted" });
-    const verdict = classifyJobStatus(event.object);
-    if (verdict.state === "failed" || (verdict.state === "succeeded" && verdict.final)) settle({ why: "job-ended", verdict });
+  const first = await reconcileRun({
+    client: runtime.client,
+    job,
+    jobs: watches.jobs,
+    ...(launch.lastRead ? { lastRead: launch.lastRead } : {}),
+    pod: () => monitor.current?.verdict,
+    wakeup,
+    deadlineAt: options.deadlineMs > 0 ? Date.now() + options.deadlineMs : undefined,
+    signal: options.signal,
+    log: runtime.log,
   });
-  // The Job may be gone before our watch ever saw it.
-  void watches.jobs.synced().then(() => {
-    if (!watches.jobs.list().some((candidate) => candidate.metadata?.uid === job.uid)) settle({ why: "job-deleted" });
-  });
-
-  const onAbort = () => settle({ why: "cancelled" });
-  options.signal.addEventListener("abort", onAbort, { once: true });
-  if (options.signal.aborted) onAbort();
-  const deadline = options.deadlineMs > 0 ? setTimeout(() => settle({ why: "deadline" }), options.deadlineMs) : undefined;
-
-  const first = await settled;
-  clearTimeout(deadline);
-  options.signal.removeEventListener("abort", onAbort);
-  unsubscribeJobs();
   unsubscribeEvents();
 
   // The Job watch can report the end before the pod watch has shown the pod at all: give the
@@ -303,9 +314,9 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   let log = emptyLog;
   if (logFollowing) {
     if (first.why === "container-ended" || first.why === "job-ended") {
-      const drain = setTimeout(() => logAbort.abort(), options.logDrainMs ?? 30_000);
+      const drain = setLongTimeout(() => logAbort.abort(), options.logDrainMs ?? 30_000);
       log = await logFollowing;
-      clearTimeout(drain);
+      drain.clear();
     } else {
       logAbort.abort();
       log = await logFollowing;
@@ -317,7 +328,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
   const exit = lastPod?.verdict.kind === "terminated" ? { exitCode: lastPod.verdict.exitCode, reason: lastPod.verdict.reason, message: lastPod.verdict.message, oomKilled: lastPod.verdict.oomKilled } : first.why === "container-ended" ? first.exit : undefined;
   const jobVerdict = first.why === "job-ended" ? first.verdict : undefined;
 
-  let cancelled: { acknowledgedAt: string; podsGone: boolean } | undefined;
+  let cancelled: { acknowledgedAt: string; podsGone: boolean; jobMayStillRun?: boolean } | undefined;
   let cleanup: CleanupOutcome | "failed";
   const secretNames = manifests.secrets.map((secret) => secret.metadata.name);
   const keep = options.retainJob && first.why !== "cancelled" && first.why !== "deadline";
@@ -327,7 +338,7 @@ async function follow(options: RunJobOptions, job: LaunchedJob, watches: ReturnT
     runtime.log(`cleanup of Job ${job.name} failed: ${(error as Error).message}`);
     cleanup = "failed";
   }
-  if (first.why === "cancelled") cancelled = { acknowledgedAt: new Date().toISOString(), podsGone: cleanup === "gone" || cleanup === "already-gone" };
+  if (first.why === "cancelled") cancelled = { acknowledgedAt: new Date().toISOString(), podsGone: cleanup === "gone" || cleanup === "already-gone", ...(cleanup === "failed" ? { jobMayStillRun: true } : {}) };
 
   return {
     kind: "finished",

@@ -3,6 +3,7 @@ import { KeyedMutex } from "@claude-k8s/keyed-mutex";
 import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
 import { WatchHub } from "../kube/watch-hub.ts";
 import { OwnerHeartbeat } from "../exclusivity/owner-heartbeat.ts";
+import { type PeriodicSweep, startPeriodicSweep } from "./periodic-sweep.ts";
 
 /**
  * What one adapter process shares between all its runs against one cluster: the client
@@ -15,6 +16,8 @@ export interface RuntimeContext {
   heartbeat: OwnerHeartbeat;
   mutex: KeyedMutex<string>;
   log: (line: string) => void;
+  /** Sweeps the namespace every `everyMs` (10 min) while the context lives (`startPeriodicSweep`); once per namespace. */
+  sweepPeriodically(namespace: string, everyMs?: number): void;
   close(): Promise<void>;
 }
 
@@ -23,13 +26,20 @@ export async function createRuntimeContext(kubeConfig: KubeConfig, options: { lo
   const client = await createKubeClient(kubeConfig, { userAgent: "claude-k8s" });
   const hub = new WatchHub(client, { log });
   const heartbeat = new OwnerHeartbeat(client, { log, ...(options.ownerId ? { ownerId: options.ownerId } : {}) });
+  const sweeps = new Map<string, PeriodicSweep>();
   return {
     client,
     hub,
     heartbeat,
     mutex: new KeyedMutex<string>(),
     log,
+    sweepPeriodically(namespace, everyMs) {
+      if (sweeps.has(namespace)) return;
+      sweeps.set(namespace, startPeriodicSweep({ client, hub, namespace, log, ...(everyMs !== undefined ? { everyMs } : {}) }));
+    },
     async close() {
+      for (const sweep of sweeps.values()) sweep.stop();
+      sweeps.clear();
       await heartbeat.stop();
       await hub.close();
       client.close();

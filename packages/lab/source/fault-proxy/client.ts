@@ -19,6 +19,7 @@ export function connectFaultProxy(endpoint: { url: string; token: string }): Fau
     injectErrors: async (rule) => (await call<{ id: string }>("POST", "/v1/errors", rule)).id,
     clearFaults: async () => void (await call("POST", "/v1/faults/clear")),
     cut: async (kind, match) => (await call<{ cut: number }>("POST", "/v1/cut", { kind, match })).cut,
+    stall: async (kind, match) => (await call<{ stalled: number }>("POST", "/v1/stall", { kind, match })).stalled,
     restartApiServer: () => call("POST", "/v1/restart-apiserver"),
   };
 }

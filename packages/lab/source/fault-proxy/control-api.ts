@@ -11,6 +11,7 @@ import type { FaultProxyControls } from "./controls.ts";
 //   POST /v1/errors   ErrorRule    -> {id}
 //   POST /v1/faults/clear
 //   POST /v1/cut      {kind, match?} -> {cut}
+//   POST /v1/stall    {kind, match?} -> {stalled}
 //   POST /v1/restart-apiserver     -> {ms}
 
 const maxBody = 64 * 1024;
@@ -45,6 +46,7 @@ export async function startControlApi(controls: FaultProxyControls): Promise<Con
       return {};
     },
     "POST /v1/cut": async (body) => ({ cut: await controls.cut(body.kind as never, body.match as never) }),
+    "POST /v1/stall": async (body) => ({ stalled: await controls.stall(body.kind as never, body.match as never) }),
     "POST /v1/restart-apiserver": () => controls.restartApiServer(),
   };
   const server: Server = createServer((req, res) => {

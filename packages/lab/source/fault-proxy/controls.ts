@@ -17,6 +17,8 @@ export type FaultProxyControls = {
   clearFaults(): Promise<void>;
   /** Cuts open watch / log / exec streams (optionally only the matching ones); returns how many. */
   cut(kind: CutKind, match?: RequestMatch): Promise<number>;
+  /** Stalls open watch / log streams (optionally only the matching ones): they stay open and bring nothing more; returns how many. */
+  stall(kind: CutKind, match?: RequestMatch): Promise<number>;
   /** Stops the kube-apiserver process and starts it again; resolves when it is ready. */
   restartApiServer(): Promise<{ ms: number }>;
 };

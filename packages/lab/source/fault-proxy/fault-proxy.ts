@@ -50,6 +50,7 @@ export async function startFaultProxy(controlPlane: ControlPlane): Promise<Fault
     injectErrors: async (rule) => proxy.rules.addErrors(rule, Date.now()),
     clearFaults: async () => proxy.rules.clear(),
     cut: async (kind, match) => proxy.cut(kind, match),
+    stall: async (kind, match) => proxy.stall(kind, match),
     async restartApiServer() {
       const started = Date.now();
       await controlPlane.restartApiServer();

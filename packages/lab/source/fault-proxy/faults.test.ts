@@ -29,6 +29,16 @@ describe("FaultRules", () => {
     expect(rules.latencyFor(createJob)).toBe(0);
   });
 
+  it("keeps stream latency apart from request latency", () => {
+    const rules = new FaultRules();
+    const watchJobs = describeRequest("GET", "/apis/batch/v1/namespaces/a/jobs?watch=1");
+    rules.addLatency({ ms: 4000, on: "stream", match: { verb: "watch", resource: "jobs" } });
+    expect(rules.latencyFor(watchJobs)).toBe(0);
+    expect(rules.streamLatencyFor(watchJobs)).toBe(4000);
+    expect(rules.streamLatencyFor(podLog)).toBe(0);
+    expect(() => rules.addLatency({ ms: 1, on: "body" as never })).toThrow(/"request" or "stream"/);
+  });
+
   it("answers errors for a time window", () => {
     const rules = new FaultRules();
     rules.addErrors({ status: 503, durationMs: 1000, match: { resource: "jobs" } }, 0);

@@ -10,7 +10,16 @@ export type RequestMatch = {
   namespace?: string;
 };
 
-export type LatencyRule = { ms: number; match?: RequestMatch };
+export type LatencyRule = {
+  ms: number;
+  match?: RequestMatch;
+  /**
+   * "request" (the default) holds the request back before it is forwarded; "stream" holds
+   * back every chunk of a streamed answer (watch events, followed log lines) instead, in
+   * order, also on streams already open: a watch that lags behind the API server.
+   */
+  on?: "request" | "stream";
+};
 
 export type ErrorRule = {
   /** HTTP status to answer with, e.g. 429, 500, 503. */
@@ -60,6 +69,7 @@ export class FaultRules {
 
   addLatency(rule: LatencyRule): string {
     if (!(rule.ms >= 0)) throw new Error(`fault proxy: latency ms must be >= 0, got ${rule.ms}`);
+    if (rule.on !== undefined && rule.on !== "request" && rule.on !== "stream") throw new Error(`fault proxy: latency "on" must be "request" or "stream", got ${JSON.stringify(rule.on)}`);
     const id = `latency-${this.#nextId++}`;
     this.#latency.push({ ...rule, id });
     return id;
@@ -90,7 +100,14 @@ export class FaultRules {
   /** The delay for this request: the largest of the matching latency rules. */
   latencyFor(info: RequestInfo): number {
     let ms = 0;
-    for (const rule of this.#latency) if (matches(rule.match, info)) ms = Math.max(ms, rule.ms);
+    for (const rule of this.#latency) if ((rule.on ?? "request") === "request" && matches(rule.match, info)) ms = Math.max(ms, rule.ms);
+    return ms;
+  }
+
+  /** The delay for each chunk of this request's streamed answer, now: the largest matching "stream" rule. */
+  streamLatencyFor(info: RequestInfo): number {
+    let ms = 0;
+    for (const rule of this.#latency) if (rule.on === "stream" && matches(rule.match, info)) ms = Math.max(ms, rule.ms);
     return ms;
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Agent, createServer, request } from "node:https";
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import { type Duplex, Transform } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { KeyPair } from "../control-plane/pki.ts";
 import { FaultRules, type RequestMatch, matches } from "./faults.ts";
@@ -33,7 +33,7 @@ export type ProxyServerOptions = {
   frontProxyClient: KeyPair;
 };
 
-type InFlight = { info: RequestInfo; downstream: Duplex; upstream?: { destroy(): void } };
+type InFlight = { info: RequestInfo; downstream: Duplex; upstream?: { destroy(): void }; stalled?: boolean };
 
 const hopByHop = new Set([
   "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -58,6 +58,31 @@ function identityHeaders(socket: TLSSocket): OutgoingHttpHeaders {
   if (typeof user !== "string" || user === "") return {};
   const groups = subject?.O === undefined ? [] : Array.isArray(subject.O) ? subject.O : [subject.O];
   return { "x-remote-user": user, ...(groups.length > 0 ? { "x-remote-group": groups } : {}) };
+}
+
+/**
+ * The faults of one streamed answer. Each chunk is held back by the stream latency in force
+ * when it arrives, in order (a chunk never overtakes an earlier, longer-delayed one). Once
+ * the stream is stalled, chunks are dropped and its end is never passed on: the caller
+ * sees an open connection that brings nothing, as behind a stuck proxy.
+ */
+function streamFaults(entry: InFlight, delayFor: () => number): Transform {
+  let previous: Promise<void> = Promise.resolve();
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      const ms = delayFor();
+      const due = ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : undefined;
+      previous = previous.then(() => due).then(() => {
+        if (!entry.stalled) this.push(chunk);
+      });
+      callback();
+    },
+    flush(callback) {
+      previous.then(() => {
+        if (!entry.stalled) callback();
+      });
+    },
+  });
 }
 
 /**
@@ -149,7 +174,8 @@ export function createProxyServer(options: ProxyServerOptions) {
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
       // Streams (watch, log follow) must reach the caller chunk by chunk, not buffered.
       res.flushHeaders();
-      upRes.pipe(res);
+      if (info.stream === null) upRes.pipe(res);
+      else upRes.pipe(streamFaults(entry, () => rules.streamLatencyFor(info))).pipe(res);
       upRes.on("error", () => res.destroy());
     });
     entry.upstream = upstream;
@@ -243,6 +269,17 @@ export function createProxyServer(options: ProxyServerOptions) {
       }
       stats.cutConnections += cut;
       return cut;
+    },
+    /** Stalls the matching open streams: they stay open and bring nothing more. Returns how many. */
+    stall(kind: CutKind, match?: RequestMatch): number {
+      let stalled = 0;
+      for (const entry of inFlight) {
+        const kindMatches = kind === "all" ? entry.info.stream !== null : entry.info.stream === kind;
+        if (!kindMatches || entry.info.stream === "exec" || !matches(match, entry.info)) continue;
+        entry.stalled = true;
+        stalled += 1;
+      }
+      return stalled;
     },
     /** Cuts everything in flight, streams or not (used around API-server restarts). */
     dropAll(): number {
