@@ -30,6 +30,8 @@ export type ModelServerOptions = {
   script: Step[] | ScriptFunction;
   /** Loopback port; default 0 (any free port). */
   port?: number;
+  /** Address to listen on (default 127.0.0.1); pods on the real node reach the host at the lab's `podHostAddress`. */
+  host?: string;
   /** Default: `defaultSideRoute`. Pass `() => undefined` to send every request through the script. */
   side?: SideRoute;
   /** Model name reported in replies when the request names none. */
@@ -231,11 +233,11 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
     port,
     requests,
     otherRequests,
