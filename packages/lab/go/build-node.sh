@@ -76,8 +76,10 @@ if ! command -v gcc > /dev/null 2>&1 || ! command -v pkg-config > /dev/null 2>&1
 fi
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 have_go="$(go env GOVERSION | sed 's/^go//')"
-# Our own build cache (deleted after success); downloaded modules stay in the shared one.
-go_build_cache="$node_dir/go-build"
+# The control plane build's cache dir: when `lab build --node real` keeps it
+# (--keep-go-cache), the kubelet reuses most of what kube-apiserver compiled. Deleted after
+# success; downloaded modules stay in the shared module cache.
+go_build_cache="$cache_root/go-build"
 export GOCACHE="$go_build_cache"
 
 # One build at a time on this machine per Kubernetes version, shared with

@@ -190,10 +190,12 @@ async function nodeReadiness(state: LabState): Promise<string> {
 }
 
 async function build() {
-  const args = [builderScript, ...(values.kubectl ? ["--kubectl"] : []), ...(values.force ? ["--force"] : [])];
+  const withNode = values.node === "real";
+  // With the node, the control plane's Go build cache is kept for the kubelet (build-node.sh deletes it).
+  const args = [builderScript, ...(values.kubectl ? ["--kubectl"] : []), ...(values.force ? ["--force"] : []), ...(withNode ? ["--keep-go-cache"] : [])];
   const child = spawn("bash", args, { stdio: "inherit" });
   const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
-  if (code !== 0 || values.node !== "real") process.exit(code);
+  if (code !== 0 || !withNode) process.exit(code);
   await runNodeBuilder(process.stderr, values.force ? ["--force"] : []);
 }
 

@@ -53,6 +53,10 @@ temp = ${q(`${layout.dir}/containerd/tmp`)}
     # Images come from OCI archives imported with ctr; never pull what is there.
     [plugins.'io.containerd.cri.v1.images'.pinned_images]
       sandbox = ${q(layout.sandboxImage)}
+    # Every registry is a loopback port with nothing listening (certs.d/_default/hosts.toml):
+    # a missing image fails to pull at once, and no pull ever leaves the machine.
+    [plugins.'io.containerd.cri.v1.images'.registry]
+      config_path = ${q(`${layout.dir}/containerd/certs.d`)}
 
   [plugins.'io.containerd.cri.v1.runtime']
     # Network namespaces under the state dir, not /var/run/netns: removed with the node.
@@ -71,6 +75,17 @@ temp = ${q(`${layout.dir}/containerd/tmp`)}
       bin_dirs = [${q(layout.cniBinDir)}]
       conf_dir = ${q(layout.cniConfDir)}
       max_conf_num = 1
+`;
+}
+
+/** certs.d/_default/hosts.toml: where containerd pulls from, for every registry. */
+export const unreachableRegistry = "127.0.0.1:1";
+export function registryHostsToml(): string {
+  return `# Written by the lab: no registry is reachable from here, and none may be tried.
+server = "http://${unreachableRegistry}"
+
+[host."http://${unreachableRegistry}"]
+  capabilities = ["pull", "resolve"]
 `;
 }
 

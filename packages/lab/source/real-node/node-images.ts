@@ -139,11 +139,25 @@ export async function buildNodeImages(options: { pause: string; log?: (line: str
   return archives;
 }
 
+function claudeCodeVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require("@anthropic-ai/claude-code/package.json") as { version: string }).version;
+}
+
+/** Other names of the same images, as the suites written for kubelet-sim spell them. */
+export function imageAliases(): Record<string, string[]> {
+  return {
+    [busyboxImage]: ["docker.io/library/busybox:lab"],
+    [claudeCodeImage]: [`lab.local/claude-code:${claudeCodeVersion()}`],
+  };
+}
+
 /** Imports the archives into containerd's k8s.io namespace (where the CRI looks). */
-export async function importImages(ctr: string, socket: string, archives: Array<{ archive: string }>): Promise<void> {
-  for (const { archive } of archives) {
-    await run(ctr, ["--address", socket, "--namespace", "k8s.io", "images", "import", "--platform", "linux/amd64", archive], `importing ${archive}`, {
-      timeoutMs: 300_000,
-    });
+export async function importImages(ctr: string, socket: string, archives: Array<{ reference: string; archive: string }>): Promise<void> {
+  const ctrIn = (args: string[], what: string) => run(ctr, ["--address", socket, "--namespace", "k8s.io", ...args], what, { timeoutMs: 300_000 });
+  const aliases = imageAliases();
+  for (const { reference, archive } of archives) {
+    await ctrIn(["images", "import", "--platform", "linux/amd64", archive], `importing ${archive}`);
+    for (const alias of aliases[reference] ?? []) await ctrIn(["images", "tag", "--force", reference, alias], `naming ${reference} also ${alias}`);
   }
 }

@@ -9,7 +9,7 @@ import { waitUntil } from "../control-plane/wait-until.ts";
 import { run } from "./exec.ts";
 import { ensureNodeBinaries, type NodeBinaries } from "./node-binaries.ts";
 import { cleanupNode, type NodeRecord, readNodeRecord, writeNodeRecord } from "./node-cleanup.ts";
-import { cniNetworkList, containerdConfig, kubeletConfig, type NodeLayout } from "./node-config.ts";
+import { cniNetworkList, containerdConfig, kubeletConfig, type NodeLayout, registryHostsToml } from "./node-config.ts";
 import { buildNodeImages, importImages, sandboxImage } from "./node-images.ts";
 import { claimPodNetwork } from "./node-network.ts";
 import { readMachineFacts, realNodeProblems } from "./preflight.ts";
@@ -118,6 +118,8 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     }
     await mkdir(layout.cniConfDir, { recursive: true });
     await writeFile(join(layout.cniConfDir, "10-claude-k8s-lab.conflist"), cniNetworkList(layout));
+    await mkdir(join(dir, "containerd", "certs.d", "_default"), { recursive: true });
+    await writeFile(join(dir, "containerd", "certs.d", "_default", "hosts.toml"), registryHostsToml());
     const containerdConfigPath = join(dir, "containerd.toml");
     await writeFile(containerdConfigPath, containerdConfig(layout));
     // containerd finds its shim (containerd-shim-runc-v2) on PATH.
