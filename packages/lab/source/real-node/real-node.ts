@@ -170,11 +170,14 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       }),
     );
     const kubeletLogPath = join(options.logDir, "kubelet.log");
+    const wrapper = await kubeletMountNamespace(dir);
     const startKubelet = () => {
       const process_ = startProcess({
         name: "kubelet",
-        command: binaries.kubelet,
+        command: wrapper.command,
         args: [
+          ...wrapper.args,
+          binaries.kubelet,
           `--config=${kubeletConfigPath}`,
           `--kubeconfig=${identity.kubeconfigPath}`,
           `--hostname-override=${nodeName}`,
@@ -247,4 +250,35 @@ export async function cleanupStaleRealNode(dir: string): Promise<boolean> {
   if (!record) return false;
   await cleanupNode(record);
   return true;
+}
+
+/**
+ * The kubelet sets six kernel sysctls at start (vm.overcommit_memory=1, kernel.panic=10,
+ * kernel.panic_on_oops=1, ...) and there is no way to turn that off but to make it fail.
+ * On a shared machine the lab must not change the kernel, so the kubelet runs in a mount
+ * namespace of its own where those /proc/sys files are bind mounts of files that already
+ * hold the values it wants. The node's directory is made a shared mount first, so the
+ * volumes the kubelet mounts there (Secrets, projected tokens) propagate to containerd.
+ */
+async function kubeletMountNamespace(dir: string): Promise<{ command: string; args: string[] }> {
+  await run("mount", ["--bind", dir, dir], "making the node directory a mount point");
+  await run("mount", ["--make-shared", dir], "sharing the node directory's mounts with the kubelet");
+  const wanted: Record<string, string> = {
+    "vm/overcommit_memory": "1",
+    "vm/panic_on_oom": "0",
+    "kernel/panic": "10",
+    "kernel/panic_on_oops": "1",
+    "kernel/keys/root_maxkeys": "1000000",
+    "kernel/keys/root_maxbytes": "25000000",
+  };
+  const sysctlDir = join(dir, "kubelet-sysctls");
+  await mkdir(sysctlDir, { recursive: true });
+  const binds: string[] = [];
+  for (const [name, value] of Object.entries(wanted)) {
+    const file = join(sysctlDir, name.replaceAll("/", "."));
+    await writeFile(file, `${value}\n`);
+    binds.push(`mount --bind '${file}' /proc/sys/${name}`);
+  }
+  const script = `set -e; ${binds.join("; ")}; exec "$@"`;
+  return { command: "unshare", args: ["--mount", "--propagation", "unchanged", "--", "sh", "-c", script, "kubelet"] };
 }
