@@ -12,6 +12,7 @@ import { writeOciArchive, type ImageConfig } from "./oci-archive.ts";
 //
 // - lab.local/pause:1        the pod sandbox: our lab-pause program
 // - lab.local/busybox:1      a static busybox with every applet, root and uid 1000 in /etc/passwd
+//                            (also under the names the kubelet-sim-era tests use: noop, ticker, bench)
 // - lab.local/claude-code:2  busybox plus the Claude Code CLI (the repo's pinned native
 //                            build) at /usr/local/bin/claude with the glibc libraries it loads
 //
@@ -147,7 +148,7 @@ function claudeCodeVersion(): string {
 /** Other names of the same images, as the suites written for kubelet-sim spell them. */
 export function imageAliases(): Record<string, string[]> {
   return {
-    [busyboxImage]: ["docker.io/library/busybox:lab"],
+    [busyboxImage]: ["docker.io/library/busybox:lab", "lab.local/noop:1", "lab.local/ticker:1", "lab.local/bench:1"],
     [claudeCodeImage]: [`lab.local/claude-code:${claudeCodeVersion()}`],
   };
 }
