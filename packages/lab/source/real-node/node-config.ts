@@ -25,18 +25,20 @@ export type NodeLayout = {
 export function containerdConfig(layout: NodeLayout): string {
   const q = (s: string) => JSON.stringify(s);
   return `# Written by the lab for its real node; see packages/lab/source/real-node/node-config.ts.
-version = 3
+version = 4
 root = ${q(`${layout.dir}/containerd/root`)}
 state = ${q(`${layout.dir}/containerd/state`)}
 temp = ${q(`${layout.dir}/containerd/tmp`)}
-
-[grpc]
-  address = ${q(layout.containerdSocket)}
-
-[ttrpc]
-  address = ${q(`${layout.containerdSocket}.ttrpc`)}
+# Nothing from the machine's /etc/containerd.
+imports = []
 
 [plugins]
+  [plugins.'io.containerd.server.v1.grpc']
+    address = ${q(layout.containerdSocket)}
+
+  [plugins.'io.containerd.server.v1.ttrpc']
+    address = ${q(`${layout.containerdSocket}.ttrpc`)}
+
   [plugins.'io.containerd.internal.v1.opt']
     path = ${q(`${layout.dir}/containerd/opt`)}
 
@@ -61,6 +63,7 @@ temp = ${q(`${layout.dir}/containerd/tmp`)}
   [plugins.'io.containerd.cri.v1.runtime']
     # Network namespaces under the state dir, not /var/run/netns: removed with the node.
     netns_mounts_under_state_dir = true
+    cdi_spec_dirs = []
     enable_selinux = false
     disable_apparmor = true
     [plugins.'io.containerd.cri.v1.runtime'.containerd]

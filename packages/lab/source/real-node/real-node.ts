@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createClientIdentity, createServingCertificate } from "../control-plane/client-identity.ts";
@@ -115,6 +115,11 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
+    }
+    // A new v1 cpuset cgroup starts with no CPUs and no memory nodes: give it the root's.
+    for (const file of ["cpuset.cpus", "cpuset.mems"]) {
+      const value = readFileSync(join("/sys/fs/cgroup/cpuset", file), "utf8");
+      writeFileSync(join("/sys/fs/cgroup/cpuset", layout.cgroupRoot, file), value);
     }
     await mkdir(layout.cniConfDir, { recursive: true });
     await writeFile(join(layout.cniConfDir, "10-claude-k8s-lab.conflist"), cniNetworkList(layout));
