@@ -64,6 +64,9 @@ imports = []
     # Network namespaces under the state dir, not /var/run/netns: removed with the node.
     netns_mounts_under_state_dir = true
     cdi_spec_dirs = []
+    # The kubelet asks -998 for sandboxes; lowering a score needs CAP_SYS_RESOURCE, which a
+    # lab machine that is itself a container may lack: clamp to containerd's own score.
+    restrict_oom_score_adj = true
     enable_selinux = false
     disable_apparmor = true
     [plugins.'io.containerd.cri.v1.runtime'.containerd]
