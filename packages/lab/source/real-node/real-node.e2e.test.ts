@@ -42,7 +42,7 @@ describe.skipIf(!isReal)("the real node (kubelet, containerd, runc from Go modul
     const node = await core.readNode({ name: lab.node?.name ?? "lab-node-1" });
     expect(node.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
     expect(node.status?.nodeInfo?.kubeletVersion).toBe(lab.kubernetesVersion);
-    expect(node.status?.nodeInfo?.containerRuntimeVersion).toBe(`containerd://${lab.node?.versions?.containerd}`);
+    expect(node.status?.nodeInfo?.containerRuntimeVersion).toBe(`containerd://${lab.node?.versions?.containerd?.replace(/^v/, "")}`);
     expect(node.status?.addresses?.find((a) => a.type === "InternalIP")?.address).toBe(lab.node?.podHostAddress);
   });
 
