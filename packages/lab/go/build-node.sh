@@ -170,10 +170,12 @@ build_one() { # output module-dir package ldflags [tags] [cgo]
   log "building $name ($pkg)"
   (cd "$dir" && CGO_ENABLED="$cgo" go build -v -trimpath -tags "$tags" -ldflags "$ldflags" -o "$tmp" "$pkg") > "$blog" 2>&1 &
   pid=$!
+  local last=$t0
   while kill -0 "$pid" 2> /dev/null; do
-    sleep 15
-    kill -0 "$pid" 2> /dev/null || break
-    log "  $name: $(($(date +%s) - t0))s, $(grep -c '^[a-z]' "$blog" 2> /dev/null || true) packages compiled (total $(($(date +%s) - started))s)"
+    sleep 1
+    (($(date +%s) - last >= 15)) || continue
+    last=$(date +%s)
+    log "  $name: $((last - t0))s, $(grep -c '^[a-z]' "$blog" 2> /dev/null || true) packages compiled (total $((last - started))s)"
   done
   if ! wait "$pid"; then
     tail -n 30 "$blog" >&2
