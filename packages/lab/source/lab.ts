@@ -80,6 +80,8 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
         containerLogMaxSize: options.containerLogMaxSize,
         log: options.log,
       });
+      const real = node;
+      faultProxy.setKubeletRestart(() => real.restartKubelet());
     } else {
       const sim = await startLabNode({
         controlPlane,

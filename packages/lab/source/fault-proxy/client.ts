@@ -20,5 +20,6 @@ export function connectFaultProxy(endpoint: { url: string; token: string }): Fau
     clearFaults: async () => void (await call("POST", "/v1/faults/clear")),
     cut: async (kind, match) => (await call<{ cut: number }>("POST", "/v1/cut", { kind, match })).cut,
     restartApiServer: () => call("POST", "/v1/restart-apiserver"),
+    restartKubelet: () => call("POST", "/v1/restart-kubelet"),
   };
 }

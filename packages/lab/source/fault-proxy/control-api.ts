@@ -12,6 +12,7 @@ import type { FaultProxyControls } from "./controls.ts";
 //   POST /v1/faults/clear
 //   POST /v1/cut      {kind, match?} -> {cut}
 //   POST /v1/restart-apiserver     -> {ms}
+//   POST /v1/restart-kubelet       -> {ms}   (real node only)
 
 const maxBody = 64 * 1024;
 
@@ -46,6 +47,7 @@ export async function startControlApi(controls: FaultProxyControls): Promise<Con
     },
     "POST /v1/cut": async (body) => ({ cut: await controls.cut(body.kind as never, body.match as never) }),
     "POST /v1/restart-apiserver": () => controls.restartApiServer(),
+    "POST /v1/restart-kubelet": () => controls.restartKubelet(),
   };
   const server: Server = createServer((req, res) => {
     const reply = (status: number, value: unknown) =>

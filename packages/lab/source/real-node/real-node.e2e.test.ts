@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPodNamespace, podUntil, shellPod } from "../kubelet-sim/test-utils/pods.ts";
 import { startModelServer, type ModelServer } from "../model-server/model-server.ts";
 import { text } from "../model-server/steps.ts";
-import { adminClients } from "../test-support/lab-client.ts";
+import { adminClients, faultProxy } from "../test-support/lab-client.ts";
 import { busyboxImage, claudeCodeImage, claudeInImage, missingImage } from "./node-images.ts";
 
 // What only a real node shows: the kubelet, containerd and runc built from Go modules run
@@ -121,6 +121,18 @@ describe.skipIf(!isReal)("the real node (kubelet, containerd, runc from Go modul
     lines.slice(0, -1).forEach((line, i) => {
       expect(new Set(line.slice(6)), `line ${i + 1}`).toEqual(new Set([String.fromCharCode(97 + i)]));
     });
+  });
+
+  it("a kubelet restarted mid-run: the container keeps running, finishes once, and its whole log is there", async () => {
+    const script = "for i in $(seq 1 15); do echo tick $i; sleep 1; done";
+    await core.createNamespacedPod({ namespace: ns.name, body: shellPod("through-restart", script) });
+    await podUntil(ns.name, "through-restart", "the pod to run", (pod) => (pod.status?.phase === "Running" ? true : undefined), 90_000);
+    await faultProxy().restartKubelet();
+    const status = await podUntil(ns.name, "through-restart", "the pod to finish", finished, 120_000);
+    expect(status.phase).toBe("Succeeded");
+    expect(status.containerStatuses?.[0]?.restartCount).toBe(0);
+    const log = await core.readNamespacedPodLog({ name: "through-restart", namespace: ns.name });
+    expect(log.trim().split("\n")).toEqual(Array.from({ length: 15 }, (_, i) => `tick ${i + 1}`));
   });
 
   describe("the real Claude Code CLI", () => {
