@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import type { V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPodNamespace, podUntil, shellPod } from "../kubelet-sim/test-utils/pods.ts";
@@ -121,6 +124,29 @@ describe.skipIf(!isReal)("the real node (kubelet, containerd, runc from Go modul
     lines.slice(0, -1).forEach((line, i) => {
       expect(new Set(line.slice(6)), `line ${i + 1}`).toEqual(new Set([String.fromCharCode(97 + i)]));
     });
+  });
+
+  it("rotates a container log past containerLogMaxSize during the run: pods/log then serves only the current file", async () => {
+    // ~27 MiB of numbered lines, well over the kubelet's default 10Mi, then time for its 10 s rotation check.
+    const script = "seq 1 300000 | awk '{ printf \"%08d %s\\n\", $1, \"................................................................................\" }'; sleep 25; echo last";
+    await core.createNamespacedPod({ namespace: ns.name, body: shellPod("rotating", script) });
+    const status = await podUntil(ns.name, "rotating", "the rotating pod to finish", finished, 150_000);
+    expect(status.phase).toBe("Succeeded");
+    const log = await core.readNamespacedPodLog({ name: "rotating", namespace: ns.name });
+    expect(log.endsWith("last\n")).toBe(true);
+    expect(log.startsWith("00000001 ")).toBe(false);
+    // The start of the run is only in the rotated file on the node (CRI format: time stream tag content).
+    const podDir = readdirSync(join(lab.dataDir, "node", "pod-logs")).find((d) => d.startsWith(`${ns.name}_rotating_`)) ?? "";
+    const containerDir = join(lab.dataDir, "node", "pod-logs", podDir, "main");
+    // Older rotated files are gzipped; the earliest one holds the start.
+    const rotated = readdirSync(containerDir)
+      .filter((f) => f.startsWith("0.log."))
+      .sort();
+    expect(rotated.length).toBeGreaterThan(0);
+    const earliest = rotated[0] ?? "";
+    const bytes = readFileSync(join(containerDir, earliest));
+    const firstRotated = (earliest.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+    expect(firstRotated.split("\n")[0]).toMatch(/^\S+ stdout F 00000001 \.+$/);
   });
 
   it("a kubelet restarted mid-run: the container keeps running, finishes once, and its whole log is there", async () => {
