@@ -10,17 +10,22 @@ import { stageAgentImage, verifyAgentImage } from "./agent-image/agent-image.ts"
 import { ensureControlPlaneBinaries } from "./control-plane/binaries.ts";
 import { httpsGet } from "./control-plane/network.ts";
 import { binaryDir, builderScript, defaultRunDir } from "./control-plane/paths.ts";
+import { labNodeKindFromEnv } from "./lab.ts";
 import { isAlive, type LabState, readLabState, removeLabState, stateFile } from "./lab-state.ts";
+import { ensureNodeBinaries, runNodeBuilder } from "./real-node/node-binaries.ts";
+import { cleanupStaleRealNode } from "./real-node/real-node.ts";
 
 const usage = `usage: lab <command> [--dir DIR]
 
-  up        build the control plane if needed, start the lab in the background, print its kubeconfig
+  up        build the control plane (and node) if needed, start the lab in the background, print its kubeconfig
+            --node real|sim       the node that runs the pods (default: $CLAUDE_K8S_LAB_NODE, else sim)
   down      stop the lab and every process it started
   status    say whether the lab runs; print its kubeconfig paths
             --kubeconfig          print only the admin kubeconfig path (for KUBECONFIG=...)
             --proxied-kubeconfig  print only the kubeconfig that goes through the fault proxy
             --json                print the lab's state.json (includes the fault-proxy control token)
-  build     build the control plane binaries (--kubectl also builds kubectl, --force rebuilds)
+  build     build the control plane binaries (--kubectl also builds kubectl, --force rebuilds,
+            --node real also builds the real node: kubelet, containerd, ctr, runc, CNI plugins)
 
 --dir DIR   the lab's run dir (default: $CLAUDE_K8S_LAB_DIR, else ${defaultRunDir()})`;
 
@@ -33,11 +38,20 @@ const { values, positionals } = parseArgs({
     json: { type: "boolean" },
     kubectl: { type: "boolean" },
     force: { type: "boolean" },
+    node: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 const dataDir = values.dir ?? process.env.CLAUDE_K8S_LAB_DIR ?? defaultRunDir();
 const daemonScript = new URL("./lab-daemon.ts", import.meta.url).pathname;
+const nodeKind = (() => {
+  try {
+    return labNodeKindFromEnv(values.node === undefined ? process.env : { CLAUDE_K8S_LAB_NODE: values.node });
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+})();
 
 function fail(message: string, code = 1): never {
   console.error(`lab: ${message}`);
@@ -64,10 +78,15 @@ async function up() {
   verifyAgentImage(stageAgentImage());
   // Build in the foreground so the progress of a cold build is visible here.
   await ensureControlPlaneBinaries({ build: true });
+  if (nodeKind === "real") await ensureNodeBinaries({ build: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const logPath = join(dataDir, "lab.log");
   const logFd = openSync(logPath, "w");
-  const daemon = spawn(process.execPath, [daemonScript, dataDir], { detached: true, stdio: ["ignore", logFd, logFd] });
+  const daemon = spawn(process.execPath, [daemonScript, dataDir], {
+    detached: true,
+    stdio: ["ignore", logFd, logFd],
+    env: { ...process.env, CLAUDE_K8S_LAB_NODE: nodeKind },
+  });
   closeSync(logFd);
   daemon.unref();
   let exited = false;
@@ -96,6 +115,14 @@ function printSummary(state: LabState) {
   // A lab started by an older checkout has no agent image in its state.
   if (state.agentImage) console.log(`agent image:               ${state.agentImage.image}  (claude and node staged in ${state.agentImage.binDir})`);
   console.log(`logs:                      ${join(state.dataDir, "logs")}`);
+  const node = state.node;
+  if (node?.kind === "real") {
+    console.log(`node:                      ${node.name} (real: kubelet ${node.versions?.kubelet}, containerd ${node.versions?.containerd}, runc ${node.versions?.runc}, CNI plugins ${node.versions?.cniPlugins})`);
+    console.log(`pod network:               ${node.podSubnet} on bridge ${node.bridge}; pods reach the host at ${node.podHostAddress}`);
+    for (const [component, path] of Object.entries(node.logs)) console.log(`${`${component} log:`.padEnd(27)}${path}`);
+  } else if (node) {
+    console.log(`node:                      ${node.name} (kubelet-sim; log ${node.logs["kubelet-sim"]})`);
+  }
   // The distribution's kubectl may be years older than the lab; prefer a matching one.
   const kubectl = join(binaryDir(state.kubernetesVersion), "kubectl");
   const kubectlHint = existsSync(kubectl) ? kubectl : "kubectl";
@@ -117,6 +144,8 @@ async function down() {
   for (const [name, component] of Object.entries(state.processes)) {
     if (isAlive(component.pid) && commandOf(component.pid).includes(name)) process.kill(component.pid, "SIGKILL");
   }
+  // A real node's containers, mounts, cgroups and bridge outlive a killed owner: remove them.
+  if (await cleanupStaleRealNode(join(dataDir, "node"))) console.log("lab: removed the real node's leftovers");
   removeLabState(dataDir);
   console.log(`lab: stopped (${dataDir})`);
 }
@@ -139,6 +168,7 @@ async function status() {
   if (values.kubeconfig) return console.log(state.kubeconfigPath);
   if (values["proxied-kubeconfig"]) return console.log(state.proxiedKubeconfigPath);
   if (values.json) return console.log(JSON.stringify(state, null, 2));
+  const nodeReady = await nodeReadiness(state);
   const pkiDir = join(state.dataDir, "pki");
   const admin = { certPath: join(pkiDir, "admin.crt"), keyPath: join(pkiDir, "admin.key") };
   const ready = await httpsGet(`${state.server}/readyz`, { caPath: state.caPath, client: admin }).then(
@@ -146,15 +176,33 @@ async function status() {
     (error: Error) => `API unreachable (${error.message})`,
   );
   const upFor = Math.round((Date.now() - Date.parse(state.startedAt)) / 1000);
-  console.log(`lab: running in ${state.dataDir} (Kubernetes ${state.kubernetesVersion}, pid ${state.ownerPid}, up ${upFor} s), ${ready}`);
+  console.log(`lab: running in ${state.dataDir} (Kubernetes ${state.kubernetesVersion}, pid ${state.ownerPid}, up ${upFor} s), ${ready}${nodeReady}`);
   printSummary(state);
 }
 
+/** ", node lab-node-1 Ready" from the API server's view of the node. */
+async function nodeReadiness(state: LabState): Promise<string> {
+  if (!state.node) return "";
+  const pkiDir = join(state.dataDir, "pki");
+  const admin = { certPath: join(pkiDir, "admin.crt"), keyPath: join(pkiDir, "admin.key") };
+  try {
+    const answer = await httpsGet(`${state.server}/api/v1/nodes/${state.node.name}`, { caPath: state.caPath, client: admin });
+    const conditions = (JSON.parse(answer.body) as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions;
+    const ready = conditions?.find((c) => c.type === "Ready")?.status;
+    return `, node ${state.node.name} ${ready === "True" ? "Ready" : `not Ready (${ready ?? "no status"})`}`;
+  } catch {
+    return "";
+  }
+}
+
 async function build() {
-  const args = [builderScript, ...(values.kubectl ? ["--kubectl"] : []), ...(values.force ? ["--force"] : [])];
+  const withNode = values.node === "real";
+  // With the node, the control plane's Go build cache is kept for the kubelet (build-node.sh deletes it).
+  const args = [builderScript, ...(values.kubectl ? ["--kubectl"] : []), ...(values.force ? ["--force"] : []), ...(withNode ? ["--keep-go-cache"] : [])];
   const child = spawn("bash", args, { stdio: "inherit" });
   const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
-  process.exit(code);
+  if (code !== 0 || !withNode) process.exit(code);
+  await runNodeBuilder(process.stderr, values.force ? ["--force"] : []);
 }
 
 const commands: Record<string, () => Promise<void>> = { up, down, status, build };

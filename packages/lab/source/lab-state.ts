@@ -24,6 +24,22 @@ export type LabState = {
   agentImage: { image: string; binDir: string };
   /** Component pids at start (kube-apiserver's changes when it is restarted). */
   processes: Record<string, { pid: number; command: string; logPath: string }>;
+  /** The node that runs the pods (absent in state written before the real node existed). */
+  node?: LabNodeState;
+};
+
+export type LabNodeKind = "real" | "sim";
+
+export type LabNodeState = {
+  kind: LabNodeKind;
+  name: string;
+  /** Where pods reach the host: bind servers the pods must reach here. */
+  podHostAddress: string;
+  bridge?: string;
+  podSubnet?: string;
+  versions?: { kubelet: string; containerd: string; runc: string; cniPlugins: string };
+  /** Component -> log file. */
+  logs: Record<string, string>;
 };
 
 export const stateFile = (dataDir: string) => join(dataDir, "state.json");

@@ -6,7 +6,8 @@ import { type FaultProxy, startFaultProxy } from "./fault-proxy/fault-proxy.ts";
 import { labImages } from "./kubelet-sim/lab-images.ts";
 import type { ImageCatalog } from "./kubelet-sim/image-catalog.ts";
 import { type LabNode, startLabNode } from "./kubelet-sim/lab-node.ts";
-import { isAlive, readLabState, removeLabState, writeLabState } from "./lab-state.ts";
+import { isAlive, type LabNodeKind, type LabState, readLabState, removeLabState, writeLabState } from "./lab-state.ts";
+import { type RealNode, startRealNode } from "./real-node/real-node.ts";
 
 export type StartLabOptions = {
   /** The lab's run dir (certificates, etcd data, logs, kubeconfigs, state.json). */
@@ -16,14 +17,30 @@ export type StartLabOptions = {
   log?: (line: string) => void;
   /** kubelet-sim's image catalog; default `labImages` (lab.local/missing:*, lab.local/slow:*). The agent image is always added. */
   images?: ImageCatalog;
+  /**
+   * Which node runs the pods: "real" (kubelet + containerd + runc built from Go modules,
+   * see source/real-node/) or "sim" (kubelet-sim). Default: $CLAUDE_K8S_LAB_NODE, else "sim".
+   */
+  node?: LabNodeKind;
+  /** Real node only: the kubelet's containerLogMaxSize (default 10Mi). */
+  containerLogMaxSize?: string;
 };
+
+/** The node kind asked for by $CLAUDE_K8S_LAB_NODE ("real" or "sim"; default "sim"). */
+export function labNodeKindFromEnv(env: NodeJS.ProcessEnv = process.env): LabNodeKind {
+  const value = env.CLAUDE_K8S_LAB_NODE ?? "sim";
+  if (value !== "real" && value !== "sim") {
+    throw new Error(`lab: CLAUDE_K8S_LAB_NODE must be "real" or "sim", got "${value}"`);
+  }
+  return value;
+}
 
 export type Lab = {
   controlPlane: ControlPlane;
   faultProxy: FaultProxy;
-  /** The simulated node (kubelet-sim, a child process) that runs the pods. */
-  node: LabNode;
-  /** `lab.local/claude-code:<version>`: the Claude Code CLI and node, staged where the agent's uid 1000 reaches them. */
+  /** The node that runs the pods: kubelet-sim (a child process) or the real node. */
+  node: (LabNode & { kind: "sim" }) | RealNode;
+  /** `lab.local/claude-code:<version>`: the Claude Code CLI and node, staged where the agent's uid 1000 reaches them (kubelet-sim). */
   agentImage: AgentImage;
   /** cluster-admin straight to the API server. */
   kubeconfigPath: string;
@@ -56,16 +73,31 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const controlPlane = await startControlPlane({ dataDir: options.dataDir, build: options.build, log: options.log });
   const stopHooks: Array<() => Promise<void> | void> = [];
   let faultProxy: FaultProxy | undefined;
-  let node: LabNode;
+  let node: Lab["node"];
+  const kind = options.node ?? labNodeKindFromEnv();
   try {
     faultProxy = await startFaultProxy(controlPlane);
-    node = await startLabNode({
-      controlPlane,
-      dataDir: join(options.dataDir, "node"),
-      images: { ...agentImageCatalog(agentImage), ...(options.images ?? labImages) },
-      log: options.log,
-    });
-    options.log?.(`kubelet-sim node ${node.nodeName} ready (kubelet port ${node.kubeletPort}, memory limits by ${node.memoryEnforcement})`);
+    if (kind === "real") {
+      node = await startRealNode({
+        controlPlane,
+        dataDir: join(options.dataDir, "node"),
+        logDir: join(options.dataDir, "logs"),
+        build: options.build,
+        containerLogMaxSize: options.containerLogMaxSize,
+        log: options.log,
+      });
+      const real = node;
+      faultProxy.setKubeletRestart(() => real.restartKubelet());
+    } else {
+      const sim = await startLabNode({
+        controlPlane,
+        dataDir: join(options.dataDir, "node"),
+        images: { ...agentImageCatalog(agentImage), ...(options.images ?? labImages) },
+        log: options.log,
+      });
+      node = { ...sim, kind: "sim" };
+      options.log?.(`kubelet-sim node ${node.nodeName} ready (kubelet port ${node.kubeletPort}, memory limits by ${node.memoryEnforcement})`);
+    }
   } catch (error) {
     await faultProxy?.stop();
     await controlPlane.stop();
@@ -119,8 +151,26 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
       ...Object.fromEntries(
         Object.entries(controlPlane.processes).map(([name, p]) => [name, { pid: p.pid, command: name, logPath: p.logPath }]),
       ),
-      "kubelet-sim": { pid: node.pid, command: "kubelet-sim", logPath: node.logPath },
+      ...(node.kind === "real"
+        ? {
+            kubelet: { pid: node.pid, command: "kubelet", logPath: node.logPath },
+          }
+        : { "kubelet-sim": { pid: node.pid, command: "kubelet-sim", logPath: node.logPath } }),
     },
+    node: nodeState(node),
   });
   return lab;
+}
+
+function nodeState(node: Lab["node"]): LabState["node"] {
+  if (node.kind === "sim") return { kind: "sim", name: node.nodeName, podHostAddress: "127.0.0.1", logs: { "kubelet-sim": node.logPath } };
+  return {
+    kind: "real",
+    name: node.nodeName,
+    podHostAddress: node.podHostAddress,
+    bridge: node.bridge,
+    podSubnet: node.podSubnet,
+    versions: node.versions,
+    logs: { kubelet: node.logPath, containerd: node.containerdLogPath },
+  };
 }

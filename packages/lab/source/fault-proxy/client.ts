@@ -21,5 +21,6 @@ export function connectFaultProxy(endpoint: { url: string; token: string }): Fau
     cut: async (kind, match) => (await call<{ cut: number }>("POST", "/v1/cut", { kind, match })).cut,
     stall: async (kind, match) => (await call<{ stalled: number }>("POST", "/v1/stall", { kind, match })).stalled,
     restartApiServer: () => call("POST", "/v1/restart-apiserver"),
+    restartKubelet: () => call("POST", "/v1/restart-kubelet"),
   };
 }

@@ -13,6 +13,7 @@ import type { FaultProxyControls } from "./controls.ts";
 //   POST /v1/cut      {kind, match?} -> {cut}
 //   POST /v1/stall    {kind, match?} -> {stalled}
 //   POST /v1/restart-apiserver     -> {ms}
+//   POST /v1/restart-kubelet       -> {ms}   (real node only)
 
 const maxBody = 64 * 1024;
 
@@ -48,6 +49,7 @@ export async function startControlApi(controls: FaultProxyControls): Promise<Con
     "POST /v1/cut": async (body) => ({ cut: await controls.cut(body.kind as never, body.match as never) }),
     "POST /v1/stall": async (body) => ({ stalled: await controls.stall(body.kind as never, body.match as never) }),
     "POST /v1/restart-apiserver": () => controls.restartApiServer(),
+    "POST /v1/restart-kubelet": () => controls.restartKubelet(),
   };
   const server: Server = createServer((req, res) => {
     const reply = (status: number, value: unknown) =>

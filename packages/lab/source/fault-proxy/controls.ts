@@ -21,4 +21,6 @@ export type FaultProxyControls = {
   stall(kind: CutKind, match?: RequestMatch): Promise<number>;
   /** Stops the kube-apiserver process and starts it again; resolves when it is ready. */
   restartApiServer(): Promise<{ ms: number }>;
+  /** Real node only: stops the kubelet and starts it again (containers keep running); resolves when the node is Ready. */
+  restartKubelet(): Promise<{ ms: number }>;
 };

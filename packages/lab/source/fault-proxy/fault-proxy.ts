@@ -13,6 +13,8 @@ export type FaultProxy = {
   controls: FaultProxyControls;
   /** For other processes: connectFaultProxy(controlEndpoint). */
   controlEndpoint: { url: string; token: string };
+  /** The lab hands over how to restart its node's kubelet once the node runs (real node only). */
+  setKubeletRestart(restart: () => Promise<void>): void;
   stop(): Promise<void>;
 };
 
@@ -43,6 +45,7 @@ export async function startFaultProxy(controlPlane: ControlPlane): Promise<Fault
   if (typeof address !== "object" || address === null) throw new Error("fault proxy: server has no address");
   const server = `https://127.0.0.1:${address.port}`;
 
+  let kubeletRestart: (() => Promise<void>) | undefined;
   const controls: FaultProxyControls = {
     stats: async () => proxy.stats(),
     resetStats: async () => proxy.resetStats(),
@@ -54,6 +57,12 @@ export async function startFaultProxy(controlPlane: ControlPlane): Promise<Fault
     async restartApiServer() {
       const started = Date.now();
       await controlPlane.restartApiServer();
+      return { ms: Date.now() - started };
+    },
+    async restartKubelet() {
+      if (!kubeletRestart) throw new Error("restartKubelet: only the real node has a kubelet (CLAUDE_K8S_LAB_NODE=real)");
+      const started = Date.now();
+      await kubeletRestart();
       return { ms: Date.now() - started };
     },
   };
@@ -78,6 +87,9 @@ export async function startFaultProxy(controlPlane: ControlPlane): Promise<Fault
     kubeconfigPath,
     controls,
     controlEndpoint: { url: controlApi.url, token: controlApi.token },
+    setKubeletRestart(restart) {
+      kubeletRestart = restart;
+    },
     stop() {
       stopped ??= Promise.all([controlApi.close(), proxy.close()]).then(() => {});
       return stopped;

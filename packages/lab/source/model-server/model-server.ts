@@ -30,6 +30,11 @@ export type ModelServerOptions = {
   script: Step[] | ScriptFunction;
   /** Loopback port; default 0 (any free port). */
   port?: number;
+  /**
+   * Address to listen on. Default: $CLAUDE_K8S_LAB_POD_HOST (the lab's test setup sets it to
+   * where pods on the real node reach the host, the pod bridge's address), else 127.0.0.1.
+   */
+  host?: string;
   /** Default: `defaultSideRoute`. Pass `() => undefined` to send every request through the script. */
   side?: SideRoute;
   /** Model name reported in replies when the request names none. */
@@ -229,13 +234,14 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
+  const host = options.host ?? process.env.CLAUDE_K8S_LAB_POD_HOST ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     port,
     requests,
     otherRequests,

@@ -12,6 +12,7 @@ import type { TestProject } from "vitest/node";
 import { defaultRunDir } from "../control-plane/paths.ts";
 import { startLab } from "../lab.ts";
 import { isAlive, readLabState } from "../lab-state.ts";
+import { cleanupStaleRealNode } from "../real-node/real-node.ts";
 import type { LabEndpoints } from "./lab-endpoints.ts";
 
 const tempPrefix = "claude-k8s-lab-";
@@ -28,8 +29,17 @@ async function removeDeadTestLabs() {
     } catch {
       continue; // not ours to judge
     }
-    if (state && !isAlive(state.ownerPid)) await rm(dir, { recursive: true, force: true });
+    if (state && !isAlive(state.ownerPid)) {
+      // A real node's containers, mounts, cgroups and bridge outlive a killed test run.
+      await cleanupStaleRealNode(join(dir, "node"));
+      await rm(dir, { recursive: true, force: true });
+    }
   }
+}
+
+/** Test workers inherit it: model servers started in tests then listen where pods reach them. */
+function exportPodHost(address: string | undefined) {
+  if (address && address !== "127.0.0.1") process.env.CLAUDE_K8S_LAB_POD_HOST = address;
 }
 
 export default async function setup(project: TestProject) {
@@ -40,6 +50,7 @@ export default async function setup(project: TestProject) {
       throw new Error(`CLAUDE_K8S_LAB_REUSE=1 but no lab runs in ${dir}; start one with: ./dev lab up`);
     }
     project.provide("lab", { ...state, reused: true } satisfies LabEndpoints);
+    exportPodHost(state.node?.podHostAddress);
     return;
   }
 
@@ -55,6 +66,7 @@ export default async function setup(project: TestProject) {
   const state = readLabState(dataDir);
   if (!state) throw new Error(`lab: started but wrote no state in ${dataDir}`);
   project.provide("lab", { ...state, reused: false } satisfies LabEndpoints);
+  exportPodHost(state.node?.podHostAddress);
 
   return async () => {
     await lab.stop();

@@ -1,0 +1,3 @@
+module claude-k8s.local/lab-pause
+
+go 1.26
