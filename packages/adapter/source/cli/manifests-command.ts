@@ -103,7 +103,7 @@ export function manifestsCommand(argv: readonly string[], io: { out: (text: stri
     `# claude-k8s install bundle for the Job namespace ${settings.namespace}.`,
     "# Apply: kubectl apply --server-side -f <this file>",
     "# The credentials Secret is referenced, never included. Create it yourself, values from your",
-    "# environment (agent config keys that take credentials from it name these keys):",
+    "# shell, and give it to the Paperclip server's container (envFrom):",
     `#   ${howToCreateSecret}`,
     `#   Secret ${settings.credentialsSecret.name}, keys: ${settings.credentialsSecret.keys.join(", ")}`,
   ].join("\n");
