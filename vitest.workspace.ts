@@ -58,7 +58,7 @@ export default [
   e2e("rtk-hook"),
   unit("k8s-runtime"),
   unit("adapter"),
-  e2e("adapter", { globalSetup: ["../lab/source/test-support/global-setup.ts"], fileParallelism: false }),
+  e2e("adapter", { globalSetup: ["../lab/source/test-support/global-setup.ts"], fileParallelism: false, exclude: ["**/*.helm.e2e.test.ts", "**/node_modules/**"] }),
   unit("lab"),
   // One lab per project that needs a cluster; files one at a time (some restart the API server).
   e2e("lab", {
@@ -70,6 +70,8 @@ export default [
   e2e("k8s-runtime", { globalSetup: ["../lab/source/test-support/global-setup.ts"], fileParallelism: false }),
   // A real Paperclip server driving our adapter, and its UI in headless Chromium.
   e2e("paperclip-e2e", { globalSetup: ["../lab/source/test-support/global-setup.ts"], fileParallelism: false, testTimeout: 300_000 }),
+  // The Helm chart rendered by a real helm (built from Go modules, cached) against `claude-k8s manifests`.
+  { resolve, test: { name: "adapter:helm", root: "packages/adapter", include: ["source/**/*.helm.e2e.test.ts"], testTimeout: 120_000 } },
   // Every published package packed, installed with plain npm into a scratch project, imported.
   { test: { name: "consumers", root: "test/consumers", include: ["**/*.e2e.test.ts"], testTimeout: 120_000, hookTimeout: 600_000 } },
 ] satisfies TestProjectConfiguration[];

@@ -2,6 +2,7 @@ import { createKubeClient, KubeApiError, type KubeClient } from "@claude-k8s/k8s
 import { findPolicyViolations, type OperatorPolicy, parseAdapterConfig, policyError } from "@claude-k8s/manifest";
 import { resolveKubeTarget, runsInCluster } from "./kube-access.ts";
 import { policyFromEnv } from "./operator-policy.ts";
+import { executionPolicyCheck } from "./paperclip-execution-policy.ts";
 import type { AdapterEnvironmentCheck, AdapterEnvironmentTestContext, AdapterEnvironmentTestResult } from "./paperclip-types.ts";
 import { selfPodInfo } from "./self-pod.ts";
 
@@ -37,6 +38,8 @@ export async function testEnvironment(ctx: AdapterEnvironmentTestContext): Promi
 export async function testEnvironmentWithPolicy(ctx: AdapterEnvironmentTestContext, policy: OperatorPolicy): Promise<AdapterEnvironmentTestResult> {
   const checks: AdapterEnvironmentCheck[] = [];
   const result = () => ({ adapterType: ctx.adapterType, status: overallStatus(checks), checks, testedAt: new Date().toISOString() });
+  const executionPolicy = executionPolicyCheck(process.env);
+  if (executionPolicy) checks.push(executionPolicy);
 
   const parsed = parseAdapterConfig(ctx.config);
   if (!parsed.ok) {

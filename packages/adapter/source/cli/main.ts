@@ -1,5 +1,6 @@
 import { UsageError } from "./args.ts";
 import { doctorCommand, doctorHelp } from "./doctor-command.ts";
+import { manifestsCommand, manifestsHelp } from "./manifests-command.ts";
 import { renderCommand, renderHelp } from "./render-command.ts";
 import { runCommand, runHelp } from "./run-command.ts";
 import { sweepCommand, sweepHelp } from "./sweep-command.ts";
@@ -10,6 +11,7 @@ const usage = `usage: claude-k8s <command> [options]
   render   the Job and Secret a config would submit (secret values redacted)
   doctor   the environment test, with what to fix
   sweep    list (and with --delete remove) what claude-k8s left behind
+  manifests  the install bundle for a Job namespace (Namespace, RBAC, NetworkPolicy, quota)
 
 claude-k8s <command> --help for its options.
 `;
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[], io = { out: (text: string) =
         return await doctorCommand(rest, io);
       case "sweep":
         return await sweepCommand(rest, io);
+      case "manifests":
+        return manifestsCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -38,7 +42,7 @@ export async function main(argv: readonly string[], io = { out: (text: string) =
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const help = { run: runHelp, render: renderHelp, doctor: doctorHelp, sweep: sweepHelp }[command as string] ?? usage;
+      const help = { run: runHelp, render: renderHelp, doctor: doctorHelp, sweep: sweepHelp, manifests: manifestsHelp }[command as string] ?? usage;
       io.err(`claude-k8s: ${error.message}\n\n${help}`);
       return 2;
     }
