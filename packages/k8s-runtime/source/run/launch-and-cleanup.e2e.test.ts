@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { buildRunManifests, requireAdapterConfig } from "@claude-k8s/manifest";
-import { adminClients } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { adminClients, eventually } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OWNER_ANNOTATION } from "../decisions/decide-admission.ts";
 import type { KubeClient } from "../kube/kube-client.ts";
@@ -50,8 +50,13 @@ describe("launchRun and cleanupRun", () => {
     expect(outcome).toBe("gone");
     const leftovers = await admin.core.listNamespacedSecret({ namespace: ns.name, labelSelector: "paperclip.io/adapter-type=claude_k8s" });
     expect(leftovers.items).toEqual([]);
-    const pods = await admin.core.listNamespacedPod({ namespace: ns.name, labelSelector: `job-name=${job.metadata.name}` });
-    expect(pods.items).toEqual([]);
+    // A Job deleted right after its create can race the Job controller's pod create: that pod
+    // is born owned by a Job already gone, and the garbage collector takes it down (with its
+    // grace period). Wait for that instead of reading once.
+    await eventually("the Job's pods gone", async () => {
+      const pods = await admin.core.listNamespacedPod({ namespace: ns.name, labelSelector: `job-name=${job.metadata.name}` });
+      return pods.items.length === 0 ? true : undefined;
+    }, 90_000);
   });
 
   it("hands back the existing Job when the same run is launched again, updating its Secret in place", async () => {
