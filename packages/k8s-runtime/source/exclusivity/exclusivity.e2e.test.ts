@@ -4,7 +4,7 @@ import { WatchHub } from "../kube/watch-hub.ts";
 import { useLabNamespace } from "../test-utils/lab-namespace.ts";
 import { AgentLockBusyError, acquireAgentLock, agentLockName } from "./agent-lock.ts";
 import { microTime } from "./lease-time.ts";
-import { OwnerHeartbeat, ownerLastSeenFrom } from "./owner-heartbeat.ts";
+import { OwnerHeartbeat, ownerLastSeenFrom, ownerLeaseName } from "./owner-heartbeat.ts";
 
 const ns = useLabNamespace("rt-lock");
 
@@ -68,8 +68,10 @@ describe("OwnerHeartbeat", () => {
       const firstAsked = owners.lastSeen("owner-test-1");
       expect(firstAsked).toBeDefined();
       await heartbeat.ensure(ns.name);
-      // The Lease seen counts as a renewal, timed by this process's clock.
-      await eventually("the owner Lease to be seen", async () => ((owners.lastSeen("owner-test-1") ?? 0) > (firstAsked ?? 0) ? true : undefined));
+      // The shared watch shows the Lease, and its owner is alive. (Its first sighting stands
+      // in with the Lease's own renewTime, which may be a moment before firstAsked.)
+      await eventually("the owner Lease to be seen", async () => (owners.watch.get(ownerLeaseName("owner-test-1"), ns.name) ? true : undefined));
+      expect(owners.lastSeen("owner-test-1")).toBeDefined();
       await heartbeat.stop();
       await eventually("the owner Lease to be gone", async () => (owners.lastSeen("owner-test-1") === undefined ? true : undefined));
     } finally {
