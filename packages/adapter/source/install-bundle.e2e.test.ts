@@ -2,12 +2,12 @@
 // fresh namespace, then the adapter, as the bundle's ServiceAccount, passes its environment
 // test and runs an agent (real Claude Code CLI, scripted model) in that namespace.
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type KubernetesObject, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
-import { claudeBinary, startModelServer, text } from "@claude-k8s/lab/source/model-server/index.ts";
-import { adminClients, eventually, labEndpoints, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { startModelServer, text } from "@claude-k8s/lab/source/model-server/index.ts";
+import { adminClients, eventually, labAgentImage, labEndpoints, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleSettingsFromFlags } from "./cli/manifests-command.ts";
 import { execute } from "./execute.ts";
@@ -21,7 +21,6 @@ const namespace = `bundle-e2e-${randomBytes(3).toString("hex")}`;
 // The lab has no storage provisioner: the example claim is left out (agents here use no volume).
 const settings = bundleSettingsFromFlags({ namespace, "no-workspace-claim": true });
 let kubeconfig = "";
-let claudeDir = "";
 
 beforeAll(async () => {
   const { kubeConfig, core } = adminClients();
@@ -47,9 +46,6 @@ beforeAll(async () => {
   );
   allowInOperatorPolicy("CLAUDE_K8S_ALLOW_NAMESPACE", namespace);
   allowInOperatorPolicy("CLAUDE_K8S_ALLOW_KUBECONFIG", kubeconfig);
-  claudeDir = mkdtempSync(path.join(tmpdir(), "claude-bin-"));
-  chmodSync(claudeDir, 0o755);
-  symlinkSync(claudeBinary(), path.join(claudeDir, "claude"));
 });
 
 afterAll(async () => {
@@ -57,17 +53,16 @@ afterAll(async () => {
   await adminClients()
     .core.deleteNamespace({ name: namespace, propagationPolicy: "Background" })
     .catch(() => {});
-  if (claudeDir) rmSync(claudeDir, { recursive: true, force: true });
 });
 
 function agentConfig(modelUrl: string) {
   return {
     kubeconfig,
     namespace,
-    image: "lab.local/claude-code:2.1.330",
+    // The lab's agent image: claude and node staged where uid 1000 reaches them, wherever the checkout is.
+    image: labAgentImage(),
     model: "claude-sonnet-4-6",
     env: {
-      PATH: `${claudeDir}:/usr/local/bin:/usr/bin:/bin`,
       ANTHROPIC_BASE_URL: modelUrl,
       ANTHROPIC_API_KEY: "sk-ant-scripted",
       CLAUDE_CODE_MAX_RETRIES: "1",
