@@ -230,6 +230,20 @@ describe("reduceText, properties", () => {
     );
   });
 
+  it("drops a storm's last family whole, counting every line it stands for, when its summary alone is bigger than the tail", () => {
+    // The last line is a family summary listing three hundred locations: shown in part
+    // it named none of them, and the marker counted one line where three hundred went.
+    const other = Array.from({ length: 40 }, (_, n) => `src/app.ts:${n}:0 - warning: unused variable 'x'`);
+    const last = Array.from({ length: 300 }, (_, n) => `src/app.ts:${100 + (n % 7)}:${n} - error TS2304: Cannot find name 'missing'.`);
+    const errors = [...other, ...last];
+    const result = reduceText(errors.join("\n"), headAndTail(2500));
+    const rebuilt = new Set(unfoldSimilarLines(result.text.split("\n")));
+    const missing = errors.filter((line) => !rebuilt.has(line));
+    expect(missing.length).toBeGreaterThan(250);
+    expect(result.droppedImportantLines).toBeGreaterThanOrEqual(missing.length);
+    expect(result.text.split("\n").filter((line) => line.includes("like the one above")).every(isFamilySummary)).toBe(true);
+  });
+
   it("keeps a storm's first family whole when the head has room for its first line only", () => {
     // tsc --pretty: each error line is followed by a code frame, and the storm starts at line 1.
     const frame = (n: number) => [`${n} export const user${n}: User = { id: "${n}", name: ${n}, mail: "x" };`, "                                   ~~~~", ""];

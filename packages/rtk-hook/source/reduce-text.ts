@@ -177,10 +177,17 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
     if (start >= headEnd) tailStart = start;
   }
   // One line bigger than a whole budget (minified JSON, a base64 blob): show its two ends.
+  // Never a family summary: cut short, it no longer says which lines it stands for, and
+  // without its first line it stands for nothing; it is dropped as a unit with that line.
   const headPartial =
     headEnd === 0 && headEnd < tailStart && costs[0]! > headBudget && !important.chosen.has(0) ? utf8Prefix(lines[0]!, headBudget - 1) : "";
   const tailPartial =
-    tailStart === total && tailStart > headEnd && costs[total - 1]! > tailBudget && !important.chosen.has(total - 1) ? utf8Suffix(lines[total - 1]!, tailBudget - 1) : "";
+    tailStart === total &&
+    tailStart > headEnd &&
+    costs[total - 1]! > tailBudget &&
+    !important.chosen.has(total - 1) &&
+    !isFamilySummary(lines[total - 1]!)
+      ? utf8Suffix(lines[total - 1]!, tailBudget - 1) : "";
 
   const middle: string[] = [];
   let droppedImportant = 0;
