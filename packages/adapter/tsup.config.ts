@@ -7,7 +7,9 @@ export default defineConfig([
     entry: ["source/index.ts"],
     format: ["esm"],
     dts: true,
-    clean: true,
+    // The build script empties dist/ first: tsup's clean, run per config, raced the ui-parser
+    // declarations written by the third config and deleted them.
+    clean: false,
     sourcemap: true,
     target: "node24",
   },
@@ -29,7 +31,11 @@ export default defineConfig([
     platform: "neutral",
     target: "es2020",
     noExternal: [/.*/],
-    dts: false,
+    // Types for whoever loads it from Node or a bundler (ui-parser.d.cts beside it).
+    dts: true,
+    // Names the export for Node's CommonJS lexer (`import { parseStdoutLine }` from ESM), as
+    // esbuild does itself only for platform "node"; dead code anywhere else.
+    footer: { js: "0 && (module.exports = { parseStdoutLine });" },
     sourcemap: false,
     splitting: false,
     clean: false,

@@ -32,13 +32,17 @@ const agentJobs = async (agentId: string) => (await admin.batch.listNamespacedJo
 
 describe("several adapter processes", () => {
   it("two processes executing the same agent at the same moment: exactly one Job, the other run is blocked", async () => {
-    const model = await startModelServer({ script: [text("Done after a while.", { delayMs: 4000, repeat: 2 })] });
+    const model = await startModelServer({ script: [text("Done after a while.", { heldUntil: "one-ended", repeat: 2 })] });
     try {
       const agentId = `agent-${randomUUID().slice(0, 8)}`;
       const config = agent.config(model);
       const first = executeInChild({ config, agentId, runId: randomUUID(), issueId: "issue-a" });
       const second = executeInChild({ config, agentId, runId: randomUUID(), issueId: "issue-b" });
       const peak = await eventually("a Job for the agent", async () => ((await agentJobs(agentId)).length > 0 ? agentJobs(agentId) : undefined));
+      // The Job's answer waits until one of the two runs has ended (the blocked one): a fixed
+      // delay let a loaded machine finish the first run before the second looked.
+      await Promise.race([first.done, second.done, new Promise((resolve) => setTimeout(resolve, 120_000))]);
+      model.release("one-ended");
       const [a, b] = await Promise.all([first.done, second.done]);
       const codes = [a.result?.errorCode ?? "success", b.result?.errorCode ?? "success"].sort();
       expect(codes, `${a.log}\n---\n${b.log}`).toEqual(["k8s_concurrent_run_blocked", "success"]);
@@ -50,7 +54,7 @@ describe("several adapter processes", () => {
   });
 
   it("a process killed mid-run: a later run of the same task adopts the running Job instead of starting another", async () => {
-    const model = await startModelServer({ script: [toolUse("Bash", { command: "echo first-part" }), text("Finished after the handover.", { delayMs: 6000 })] });
+    const model = await startModelServer({ script: [toolUse("Bash", { command: "echo first-part" }), text("Finished after the handover.", { heldUntil: "adopted" })] });
     try {
       const agentId = `agent-${randomUUID().slice(0, 8)}`;
       const config = agent.config(model);
@@ -63,6 +67,10 @@ describe("several adapter processes", () => {
       expect(job).toBeDefined();
       await new Promise((resolve) => setTimeout(resolve, 2500)); // the dead owner's Lease goes stale
       const later = executeInChild({ config, agentId, runId: randomUUID(), issueId: "issue-x" }, fastOrphans);
+      // The pod's last model call waits for the adoption: a fixed delay let a loaded machine
+      // finish the Job before the later run even looked for it.
+      await eventually("the later run to adopt the Job", async () => (later.log().includes("adopting Job") ? true : undefined), 120_000);
+      model.release("adopted");
       const { result, log } = await later.done;
       expect(log).toContain(`adopting Job ${job!.metadata!.name}`);
       expect(result?.errorMessage, log).toBeUndefined();

@@ -50,6 +50,22 @@ describe("startModelServer", () => {
     expect(toolResults(requests[1]!.body)).toMatchObject([{ toolUseId: "toolu_a", content: "file.txt", isError: false }]);
   });
 
+  it("holds a heldUntil step's answer until the test releases its gate, and a released gate stays open", async () => {
+    const server = await start({ script: [text("after the gate", { heldUntil: "go", repeat: 2 })] });
+    let answered = false;
+    const first = post(server.url, mainRequest()).then((reply) => {
+      answered = true;
+      return reply;
+    });
+    while (server.scriptedRequests().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Recorded, and still unanswered a while later.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answered).toBe(false);
+    server.release("go");
+    expect(assembleContent(parseSse((await first).text))).toEqual([{ type: "text", text: "after the gate" }]);
+    expect(assembleContent(parseSse((await post(server.url, mainRequest())).text))).toEqual([{ type: "text", text: "after the gate" }]);
+  });
+
   it("answers JSON when the request does not stream", async () => {
     const { url } = await start({ script: [text("plain")] });
     const { response, text: body } = await post(url, mainRequest({ stream: false }));

@@ -53,6 +53,8 @@ export type ModelServer = {
   otherRequests: OtherRequest[];
   /** Scripted (non-side) requests only. */
   scriptedRequests(): RecordedRequest[];
+  /** Lets the answers of steps `heldUntil: name` go (those waiting and any later one). */
+  release(name: string): void;
   close(): Promise<void>;
 };
 
@@ -71,6 +73,29 @@ function stepsInOrder(steps: Step[]): ScriptFunction {
     }
     return step;
   };
+}
+
+/** Named gates a held step waits on; once opened, a gate stays open. */
+class Gates {
+  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly openNames = new Set<string>();
+  private allOpen = false;
+
+  opened(name: string): Promise<void> {
+    if (this.allOpen || this.openNames.has(name)) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.set(name, [...(this.waiting.get(name) ?? []), resolve]));
+  }
+
+  open(name: string): void {
+    this.openNames.add(name);
+    for (const resolve of this.waiting.get(name) ?? []) resolve();
+    this.waiting.delete(name);
+  }
+
+  openAll(): void {
+    this.allOpen = true;
+    for (const name of [...this.waiting.keys()]) this.open(name);
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,6 +122,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   const sockets = new Set<Socket>();
   let scriptedCount = 0;
   let messageCount = 0;
+  const gates = new Gates();
   let toolUseCount = 0;
 
   function assistantMessage(step: Step, body: MessagesRequestBody, rawBody: string): AssistantMessage {
@@ -124,6 +150,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
 
   async function answer(step: Step, body: MessagesRequestBody, rawBody: string, res: ServerResponse) {
     if (step.delayMs) await sleep(step.delayMs);
+    if (step.heldUntil !== undefined) await gates.opened(step.heldUntil);
     if (res.destroyed) return;
     const requestId = `req_scripted_${requests.length.toString().padStart(4, "0")}`;
     // A non-streaming request has no stream to break into: an in-stream error becomes an HTTP one.
@@ -246,8 +273,10 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     requests,
     otherRequests,
     scriptedRequests: () => requests.filter((request) => request.answeredBy === "script"),
+    release: (name) => gates.open(name),
     close: () =>
       new Promise<void>((resolve) => {
+        gates.openAll();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

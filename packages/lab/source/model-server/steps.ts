@@ -17,6 +17,12 @@ type Common = {
    * above CLAUDE_CODE_MAX_RETRIES.
    */
   repeat?: number | "forever";
+  /**
+   * Hold the answer until the test calls `release(name)` on the server (or closes it): the
+   * reply is ordered after something the test observes, instead of after a guessed delay
+   * that a loaded machine outruns.
+   */
+  heldUntil?: string;
 };
 
 /** A text answer that ends the turn. */

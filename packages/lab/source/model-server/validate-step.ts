@@ -31,6 +31,7 @@ export function validateStep(value: unknown, where: string): Step {
     fail(where, `"kind" must be one of ${stepKinds.join(", ")}; got ${JSON.stringify(kind)}`);
   }
   optionalNumber(value, "delayMs", where);
+  optionalString(value, "heldUntil", where);
   const repeat = value.repeat;
   if (repeat !== undefined && repeat !== "forever" && !(typeof repeat === "number" && Number.isInteger(repeat) && repeat >= 1)) {
     fail(where, `"repeat" must be an integer >= 1 or "forever", got ${JSON.stringify(repeat)}`);
