@@ -46,12 +46,12 @@ describe("claude-stream summary", () => {
       "outcome",
     ]);
     expect(json).toMatchObject({
-      sessionId: "07b8e585-0a4b-4e14-b78f-3daf43acf90b",
+      sessionId: "c28d71f1-c4b7-416f-86a9-8f00e2e31f7d",
       model: "claude-opus-5-5",
       numTurns: 1,
-      durationMs: 199,
-      costUsd: 0.0193,
-      usage: { inputTokens: 1800, outputTokens: 80, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500 },
+      durationMs: 889,
+      costUsd: 0.049416,
+      usage: { inputTokens: 12314, outputTokens: 8, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 },
       apiRetries: { count: 0, lastStatus: null, lastError: null },
       summary: "All done: the task is complete.",
       outcome: { code: "success" },

@@ -43,7 +43,7 @@ describe("toTranscriptEntries", () => {
     const rateLimit = JSON.stringify({ type: "rate_limit_event", rate_limit_info: { status: "allowed_warning", resetsAt: 1893456000, rateLimitType: "five_hour" } });
     expect(parseStdoutLine(rateLimit, TS)).toEqual([{ kind: "system", ts: TS, text: "rate limit five_hour: allowed_warning, resets 2030-01-01T00:00:00.000Z" }]);
     expect(parseStdoutLine("[paperclip] keepalive\n", TS)).toEqual([{ kind: "stdout", ts: TS, text: "[paperclip] keepalive" }]);
-    expect(entriesOf("resume-second").at(-1)).toMatchObject({ kind: "result", costUsd: 0.0277 });
+    expect(entriesOf("resume-second").at(-1)).toMatchObject({ kind: "result", costUsd: 0.04948 });
   });
 
   it("lists the errors of an error result", () => {
