@@ -113,9 +113,9 @@ describe("claude-stream pretty", () => {
     const { code, stdout } = await cli(["pretty", fixture("tool-then-text")]);
     expect(code).toBe(0);
     expect(stdout).not.toMatch(/\u001b\[/);
-    expect(stdout).toMatch(/^── session b8593a3c-7bfc-438b-9be1-bc708da19a72 · model claude-opus-5-5\nassistant Running Bash\.\n→ Bash \{"command":"seq 1 3334","description":"print numbers"\}\n←\n {2}1\n/);
+    expect(stdout).toMatch(/^── session 73dec4e9-ff02-47d7-a434-67b161b7c956 · model claude-opus-5-5\nassistant Running Bash\.\n→ Bash \{"command":"seq 1 3334","description":"print numbers"\}\n←\n {2}1\n/);
     expect(stdout).toMatch(/… 3322 more lines …/);
-    expect(stdout).toMatch(/══ result success · in 10800 out 320 cached 160000 · \$0\.0916\nAll done: the task is complete\.\n$/);
+    expect(stdout).toMatch(/══ result success · in 78014 out 59 cached 0 · \$0\.3132\nAll done: the task is complete\.\n$/);
   });
 
   it("colours only on a terminal, and not when NO_COLOR is set", async () => {

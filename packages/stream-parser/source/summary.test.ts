@@ -53,8 +53,8 @@ describe("summary of the recorded transcripts", () => {
     const summary = summaryOf("killed-mid-run");
     expect(summary.result).toBeNull();
     expect(summary.usageSource).toBe("messages");
-    // Two events of message msg_0001 carry the same usage: counted once.
-    expect(summary.usage).toEqual({ inputTokens: 1800, outputTokens: 1, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500 });
+    // Two events of one message (its text, then its tool call) carry the same usage: counted once.
+    expect(summary.usage).toEqual({ inputTokens: 12311, outputTokens: 1, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 });
     expect(summary.summary).toBe("Running Bash.");
     expect(summary.modelOutputSeen).toBe(true);
   });

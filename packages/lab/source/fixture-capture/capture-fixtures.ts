@@ -5,13 +5,12 @@
 // wrote any, NAME.stderr. Temporary HOME and working directory paths are rewritten to the pod's
 // (/paperclip, /paperclip/workspace), so a recapture diffs cleanly against the last one.
 //
-// Only the scenarios that a script can reproduce in seconds are here; the retry-heavy ones
-// (429/500/529/reset, ten retries with backoff) and the kill and hook ones are recorded by hand
-// and say so in the fixtures README.
+// The API-failure scenarios keep the CLI's default ten retries with backoff, as a pod does:
+// each takes minutes. The PostToolUse-hook and 300-turn recordings are not scripted here.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ClaudeRun, emptyReply, runClaude, type Step, startModelServer, text, toolUse } from "../model-server/index.ts";
+import { apiError, type ClaudeRun, dropStream, emptyReply, hang, runClaude, type Step, startModelServer, text, toolUse } from "../model-server/index.ts";
 
 /** A session id that no HOME of ours holds. */
 const MISSING_SESSION = "6f1c8c8e-1111-4222-8333-444455556666";
@@ -90,11 +89,46 @@ const scenarios: Record<string, Scenario> = {
         }),
       ),
   },
+  "tool-then-text": {
+    about: "three Bash calls with ~20 KB outputs each, then an answer",
+    run: (home) =>
+      withServer(
+        [
+          ...[1, 2, 3].map((n) => toolUse("Bash", { command: "seq 1 3334", description: "print numbers" }, { id: `toolu_${n}`, text: "Running Bash." })),
+          text("All done: the task is complete."),
+        ],
+        (baseUrl) => runClaude({ baseUrl, prompt: "Count three times.", ...inPod(home) }),
+      ),
+  },
+  "not-logged-in": {
+    about: "no API key at all",
+    run: (home) => withServer([text("unused")], (baseUrl) => runClaude({ baseUrl, prompt: "Answer.", env: { ANTHROPIC_API_KEY: "" }, ...inPod(home) })),
+  },
+  ...apiFailure("auth-401", "the API answers 401", apiError(401, { repeat: "forever" })),
+  ...apiFailure("rate-429", "the API answers 429 with retry-after 1 s", apiError(429, { retryAfterSeconds: 1, repeat: "forever" })),
+  ...apiFailure("overloaded-529", "the API answers 529", apiError(529, { repeat: "forever" })),
+  ...apiFailure("server-500", "the API answers 500", apiError(500, { repeat: "forever" })),
+  ...apiFailure("connection-reset", "the API drops the stream mid-answer", dropStream({ repeat: "forever" })),
+  "killed-mid-run": {
+    about: "SIGKILLed while waiting on the model, after one tool call",
+    run: (home) =>
+      withServer([toolUse("Bash", { command: "echo working", description: "echo" }, { id: "toolu_1", text: "Running Bash." }), hang()], (baseUrl) => runClaude({ baseUrl, prompt: "Work.", timeoutMs: 40_000, ...inPod(home) })),
+  },
   empty: {
     about: "the API answers with no content and output_tokens 0",
     run: (home) => withServer([emptyReply({ repeat: "forever" })], (baseUrl) => runClaude({ baseUrl, prompt: "Answer.", ...inPod(home) })),
   },
 };
+
+/** A run whose every model request fails the same way, with the CLI's default retries (CLAUDE_CODE_MAX_RETRIES unset). */
+function apiFailure(name: string, about: string, step: Step): Record<string, Scenario> {
+  return {
+    [name]: {
+      about: `${about}: ten retries, then the result`,
+      run: (home) => withServer([step], (baseUrl) => runClaude({ baseUrl, prompt: "Answer.", env: { CLAUDE_CODE_MAX_RETRIES: "10" }, timeoutMs: 900_000, ...inPod(home) })),
+    },
+  };
+}
 
 /** The temporary paths as the pod has them; longest first so the workspace wins over HOME. */
 function toPodPaths(text: string, home: string): string {
