@@ -33,6 +33,9 @@ async function withServer(script: Step[] | ((body: unknown, index: number) => St
 
 const inPod = (home: string) => ({ home, cwd: join(home, "workspace") });
 
+/** A PostToolUse hook that keeps Bash's shape and cuts its stdout to 500 bytes plus a marker. */
+const CUT_STDOUT_HOOK = `node -e 'let input = ""; process.stdin.on("data", (d) => (input += d)).on("end", () => { const event = JSON.parse(input); const stdout = String(event.tool_response.stdout).slice(0, 500) + "\\n[cut by hook]"; process.stdout.write(JSON.stringify({ hookSpecificOutput: { hookEventName: "PostToolUse", updatedToolOutput: { ...event.tool_response, stdout } } })); })'`;
+
 const scenarios: Record<string, Scenario> = {
   "text-only": {
     about: "one answer, no tools",
@@ -113,6 +116,14 @@ const scenarios: Record<string, Scenario> = {
     about: "SIGKILLed while waiting on the model, after one tool call",
     run: (home) =>
       withServer([toolUse("Bash", { command: "echo working", description: "echo" }, { id: "toolu_1", text: "Running Bash." }), hang()], (baseUrl) => runClaude({ baseUrl, prompt: "Work.", timeoutMs: 40_000, ...inPod(home) })),
+  },
+  "posttooluse-updated-output": {
+    about: "a PostToolUse hook replaces Bash's stdout (first 500 bytes and a marker) through updatedToolOutput",
+    run: (home) =>
+      withServer(
+        [toolUse("Bash", { command: "seq 1 3334", description: "print numbers" }, { id: "toolu_1", text: "Running Bash." }), text("All done: the task is complete.")],
+        (baseUrl) => runClaude({ baseUrl, prompt: "Count.", args: ["--settings", JSON.stringify({ hooks: { PostToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: CUT_STDOUT_HOOK }] }] } })], ...inPod(home) }),
+      ),
   },
   empty: {
     about: "the API answers with no content and output_tokens 0",
