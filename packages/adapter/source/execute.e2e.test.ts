@@ -69,6 +69,13 @@ describe("execute() in the lab with the real Claude Code CLI", () => {
       expect(result.errorMessage).toBeUndefined();
       expect(result.sessionDisplayId).not.toBe("00000000-0000-4000-8000-000000000000");
       expect(run.chunks.some(({ chunk }) => chunk.includes("cannot be resumed; starting a fresh session"))).toBe(true);
+      // The first pod's CLI said why in a structured result (the pod sets CLAUDE_CODE_STARTUP_FAILURE_RESULTS=1).
+      const refusal = run.jsonLines().find((line) => line.type === "result" && line.is_error === true);
+      expect(refusal).toMatchObject({ subtype: "error_during_execution", startup_failure_reason: "resume_target_not_found" });
+      // The retry ran as a fresh session and succeeded: one scripted answer, a new session stored.
+      expect(run.jsonLines().filter((line) => line.type === "result").at(-1)).toMatchObject({ is_error: false });
+      expect(model.scriptedRequests()).toHaveLength(1);
+      expect(result.sessionParams).toMatchObject({ sessionId: result.sessionDisplayId });
     } finally {
       await model.close();
     }

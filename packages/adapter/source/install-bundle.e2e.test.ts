@@ -99,4 +99,32 @@ describe("the install bundle in the lab", () => {
       await model.close();
     }
   });
+
+  it("as the deploy guide says: the bundle's credentials Secret by reference (envFromSecrets) reaches the CLI, and nowhere else", async () => {
+    // Step 3: the operator creates the Secret the bundle names and allows it; step 7 names it in the agent config.
+    const key = `sk-ant-guide-${randomBytes(12).toString("hex")}`;
+    await adminClients().core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: settings.credentialsSecret.name }, stringData: { [settings.credentialsSecret.keys[0]!]: key } },
+    });
+    allowInOperatorPolicy("CLAUDE_K8S_ALLOW_ENV_SECRETS", settings.credentialsSecret.name);
+    const model = await startModelServer({ script: [text("Done with the referenced key.")] });
+    try {
+      const { ANTHROPIC_API_KEY: _fromConfig, ...env } = agentConfig(model.url).env;
+      const config = { ...agentConfig(model.url), env, envFromSecrets: [settings.credentialsSecret.name] };
+      // Step 6: doctor sees the Secret.
+      const environment = await testEnvironment({ companyId: "c", adapterType: "claude_k8s", config });
+      expect(environment.checks.filter((check) => check.level === "error")).toEqual([]);
+      expect(environment.checks.map((check) => check.code)).toContain("k8s_env_secret_exists");
+      const run = paperclipContext({ config });
+      const result = await execute(run.ctx);
+      expect(result.errorMessage, JSON.stringify(run.chunks.slice(-8))).toBeUndefined();
+      expect(result.summary).toContain("Done with the referenced key.");
+      // The CLI in the pod sent the Secret's key to the model API; the run's log never shows it.
+      expect(model.requests.map((request) => request.headers["x-api-key"])).toContain(key);
+      expect(run.chunks.map(({ chunk }) => chunk).join("")).not.toContain(key);
+    } finally {
+      await model.close();
+    }
+  });
 });

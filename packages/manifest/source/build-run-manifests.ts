@@ -2,6 +2,7 @@ import { buildClaudeArgv } from "./claude-argv.ts";
 import type { AdapterConfig } from "./config/types.ts";
 import { buildContainerCommand } from "./container-command.ts";
 import { layerEnv } from "./env/env-layering.ts";
+import { podEnvDefaults } from "./env/pod-defaults.ts";
 import { runContextEnv } from "./env/run-env.ts";
 import { buildJob, type JobManifest } from "./job.ts";
 import { runAnnotations, runLabels } from "./labels.ts";
@@ -133,7 +134,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
 
   const layered = layerEnv({
     config,
-    defaults: new Map([["HOME", home]]),
+    defaults: podEnvDefaults(home),
     runEnv: runContextEnv({
       run,
       workspaceCwd: cwd?.podPath,

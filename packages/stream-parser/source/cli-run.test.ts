@@ -46,12 +46,12 @@ describe("claude-stream summary", () => {
       "outcome",
     ]);
     expect(json).toMatchObject({
-      sessionId: "07b8e585-0a4b-4e14-b78f-3daf43acf90b",
+      sessionId: "c28d71f1-c4b7-416f-86a9-8f00e2e31f7d",
       model: "claude-opus-5-5",
       numTurns: 1,
-      durationMs: 199,
-      costUsd: 0.0193,
-      usage: { inputTokens: 1800, outputTokens: 80, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500 },
+      durationMs: 889,
+      costUsd: 0.049416,
+      usage: { inputTokens: 12314, outputTokens: 8, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 },
       apiRetries: { count: 0, lastStatus: null, lastError: null },
       summary: "All done: the task is complete.",
       outcome: { code: "success" },
@@ -113,9 +113,9 @@ describe("claude-stream pretty", () => {
     const { code, stdout } = await cli(["pretty", fixture("tool-then-text")]);
     expect(code).toBe(0);
     expect(stdout).not.toMatch(/\u001b\[/);
-    expect(stdout).toMatch(/^── session b8593a3c-7bfc-438b-9be1-bc708da19a72 · model claude-opus-5-5\nassistant Running Bash\.\n→ Bash \{"command":"seq 1 3334","description":"print numbers"\}\n←\n {2}1\n/);
+    expect(stdout).toMatch(/^── session 73dec4e9-ff02-47d7-a434-67b161b7c956 · model claude-opus-5-5\nassistant Running Bash\.\n→ Bash \{"command":"seq 1 3334","description":"print numbers"\}\n←\n {2}1\n/);
     expect(stdout).toMatch(/… 3322 more lines …/);
-    expect(stdout).toMatch(/══ result success · in 10800 out 320 cached 160000 · \$0\.0916\nAll done: the task is complete\.\n$/);
+    expect(stdout).toMatch(/══ result success · in 78014 out 59 cached 0 · \$0\.3132\nAll done: the task is complete\.\n$/);
   });
 
   it("colours only on a terminal, and not when NO_COLOR is set", async () => {

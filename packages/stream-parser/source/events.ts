@@ -128,6 +128,12 @@ export interface ResultData extends EventDataBase {
   api_error_status?: number | null;
   api_error_type?: string;
   api_error?: string;
+  /**
+   * Why the CLI refused to start (CLI 2.1.337, on a zeroed `error_during_execution` result;
+   * most reasons only when the host sets `CLAUDE_CODE_STARTUP_FAILURE_RESULTS`), e.g.
+   * `resume_target_not_found`, `sideload_flags_disabled`. `errors` carries the message.
+   */
+  startup_failure_reason?: string;
 }
 
 export interface RateLimitInfoData extends JsonObject {

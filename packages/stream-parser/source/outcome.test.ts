@@ -13,6 +13,7 @@ const expected: Record<string, { code: OutcomeCode; errorFamily?: string; clearS
   "resume-first": { code: "success" },
   "resume-second": { code: "success" },
   "resume-unknown": { code: "session_unavailable", clearSession: true },
+  "sideload-disabled": { code: "claude_error" },
   "not-logged-in": { code: "claude_auth_required" },
   "auth-401": { code: "claude_auth_required" },
   "rate-429": { code: "claude_transient_upstream", errorFamily: "transient_upstream" },

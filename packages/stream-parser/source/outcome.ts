@@ -6,6 +6,7 @@
 // Unauthorized" or works on a rate-limit ticket must not turn its own run into an auth or quota
 // failure (one fleet had 89 false "auth" verdicts from the bare word "unauthorized").
 import { findLoginUrl } from "./login-url.ts";
+import { outcomeForStartupFailure } from "./startup-failure.ts";
 import { type RunSummary, epochToIso } from "./summary.ts";
 
 export type OutcomeCode =
@@ -33,6 +34,8 @@ export interface Outcome {
   loginUrl?: string;
   /** The stored session cannot continue: start the next run without it. */
   clearSession?: boolean;
+  /** The CLI's structured reason for refusing to start (`startup_failure_reason`), when it gave one. */
+  startupFailureReason?: string;
   /** One line for a human. */
   message: string;
 }
@@ -73,6 +76,8 @@ export function classifyOutcome(input: OutcomeInput): Outcome {
 
 function fromResult(summary: RunSummary, exitCode: number | null, stderr: string): Outcome {
   const result = summary.result!;
+  const refused = result.isError ? outcomeForStartupFailure(result.startupFailureReason, result.errors) : undefined;
+  if (refused) return refused;
   // Older CLIs ended a capped run with a plain-looking result whose whole text is this marker;
   // anchored on both ends, it cannot be a sentence the model wrote about limits.
   const cappedMarker = /^Claude AI usage limit reached\|\d{9,13}$/.test((result.text ?? "").trim());
@@ -81,7 +86,10 @@ function fromResult(summary: RunSummary, exitCode: number | null, stderr: string
   if (!result.isError && !apiFailed && !cappedMarker && (result.subtype === "success" || result.subtype === null)) {
     // A "successful" run in which the model never produced anything (no content, no output
     // tokens, no result text) is an empty model answer, not work done.
-    if (!summary.modelOutputSeen && summary.usage.outputTokens === 0 && (result.text ?? "").trim() === "") {
+    // The result's own usage is the CLI's count and outranks assistant lines: CLI 2.1.337 nudges
+    // an empty answer once, then ends with subtype success, exit 0 and zero output tokens.
+    const nothingProduced = summary.usageSource === "result" || !summary.modelOutputSeen;
+    if (nothingProduced && summary.usage.outputTokens === 0 && (result.text ?? "").trim() === "") {
       return { code: "llm_api_error", message: "the model returned an empty answer (no content and no output tokens), though the CLI reported success" };
     }
     const facts = [

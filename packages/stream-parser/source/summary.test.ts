@@ -13,15 +13,15 @@ const assistantLine = (id: string, uuid: string, content: unknown[], extra: Reco
 describe("summary of the recorded transcripts", () => {
   it("reads session, model, turns, duration, cost and all four token counts", () => {
     expect(summaryOf("text-only")).toMatchObject({
-      sessionId: "07b8e585-0a4b-4e14-b78f-3daf43acf90b",
+      sessionId: "c28d71f1-c4b7-416f-86a9-8f00e2e31f7d",
       model: "claude-opus-5-5",
       models: ["claude-opus-5-5"],
       numTurns: 1,
-      durationMs: 199,
-      costUsd: 0.0193,
-      usage: { inputTokens: 1800, outputTokens: 80, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500 },
+      durationMs: 889,
+      costUsd: 0.049416,
+      usage: { inputTokens: 12314, outputTokens: 8, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 },
       usageSource: "result",
-      modelUsage: { "claude-opus-5-5": { inputTokens: 1800, outputTokens: 80, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500, costUsd: 0.0193 } },
+      modelUsage: { "claude-opus-5-5": { inputTokens: 12314, outputTokens: 8, cacheReadInputTokens: 0, cacheCreationInputTokens: 0, costUsd: 0.049416 } },
       summary: "All done: the task is complete.",
       permissionDenials: [],
       loginUrl: null,
@@ -30,10 +30,10 @@ describe("summary of the recorded transcripts", () => {
 
   it("reports a resumed run's own cost, not the session's running total", () => {
     const summary = summaryOf("resume-second");
-    expect(summary.sessionCostUsd).toBeCloseTo(0.0928, 6);
-    expect(summary.costUsd).toBeCloseTo(0.0277, 6);
-    expect(summary.modelUsage["claude-opus-5-5"]).toMatchObject({ inputTokens: 3900, costUsd: 0.0277 });
-    expect(summary.usage.inputTokens).toBe(3900);
+    expect(summary.sessionCostUsd).toBeCloseTo(0.09884, 6);
+    expect(summary.costUsd).toBeCloseTo(0.04948, 6);
+    expect(summary.modelUsage["claude-opus-5-5"]).toMatchObject({ inputTokens: 12345, costUsd: 0.04948 });
+    expect(summary.usage.inputTokens).toBe(12345);
   });
 
   it("counts API retries and keeps the last status", () => {
@@ -53,8 +53,8 @@ describe("summary of the recorded transcripts", () => {
     const summary = summaryOf("killed-mid-run");
     expect(summary.result).toBeNull();
     expect(summary.usageSource).toBe("messages");
-    // Two events of message msg_0001 carry the same usage: counted once.
-    expect(summary.usage).toEqual({ inputTokens: 1800, outputTokens: 1, cacheReadInputTokens: 40000, cacheCreationInputTokens: 500 });
+    // Two events of one message (its text, then its tool call) carry the same usage: counted once.
+    expect(summary.usage).toEqual({ inputTokens: 12311, outputTokens: 1, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 });
     expect(summary.summary).toBe("Running Bash.");
     expect(summary.modelOutputSeen).toBe(true);
   });

@@ -61,6 +61,8 @@ export interface ResultFacts {
   apiErrorStatus: number | null;
   apiErrorType: string | null;
   apiError: string | null;
+  /** The CLI's structured reason for refusing to start (`startup_failure_reason`), when it gave one. */
+  startupFailureReason: string | null;
 }
 
 /** The synthetic assistant message the CLI writes when an API request finally fails. */
@@ -325,6 +327,7 @@ function resultFacts(result: ResultData): ResultFacts {
     apiErrorStatus: typeof result.api_error_status === "number" ? result.api_error_status : null,
     apiErrorType: stringOrNull(result.api_error_type),
     apiError: stringOrNull(result.api_error),
+    startupFailureReason: stringOrNull(result.startup_failure_reason),
   };
 }
 

@@ -12,7 +12,7 @@ const entriesOf = (name: string) => parseWhole(readFixture(name)).flatMap((event
 describe("toTranscriptEntries", () => {
   it("maps init, text, tool calls, tool results and the result", () => {
     const entries = entriesOf("tool-then-text");
-    expect(entries[0]).toEqual({ kind: "init", ts: TS, model: "claude-opus-5-5", sessionId: "b8593a3c-7bfc-438b-9be1-bc708da19a72" });
+    expect(entries[0]).toEqual({ kind: "init", ts: TS, model: "claude-opus-5-5", sessionId: "73dec4e9-ff02-47d7-a434-67b161b7c956" });
     expect(entries[1]).toEqual({ kind: "assistant", ts: TS, text: "Running Bash." });
     expect(entries[2]).toEqual({ kind: "tool_call", ts: TS, name: "Bash", input: { command: "seq 1 3334", description: "print numbers" }, toolUseId: "toolu_1" });
     expect(entries[3]).toMatchObject({ kind: "tool_result", ts: TS, toolUseId: "toolu_1", isError: false });
@@ -21,10 +21,10 @@ describe("toTranscriptEntries", () => {
       kind: "result",
       ts: TS,
       text: "All done: the task is complete.",
-      inputTokens: 10800,
-      outputTokens: 320,
-      cachedTokens: 160000,
-      costUsd: 0.0916,
+      inputTokens: 78014,
+      outputTokens: 59,
+      cachedTokens: 0,
+      costUsd: 0.313236,
       subtype: "success",
       isError: false,
       errors: [],
@@ -33,7 +33,7 @@ describe("toTranscriptEntries", () => {
 
   it("shows API retries and the CLI's API-error message as system entries, not as the model", () => {
     const entries = entriesOf("rate-429");
-    expect(entries[1]).toEqual({ kind: "system", ts: TS, text: "API request failed (HTTP 429, rate_limit); retry 1/10 in 1.2 s" });
+    expect(entries[1]).toEqual({ kind: "system", ts: TS, text: "API request failed (HTTP 429, rate_limit); retry 1/10 in 1.1 s" });
     expect(entries.filter((e) => e.kind === "assistant")).toEqual([]);
     expect(entries.at(-2)).toMatchObject({ kind: "system", text: expect.stringMatching(/^API Error: Request rejected \(429\)/) });
     expect(entries.at(-1)).toMatchObject({ kind: "result", isError: true, subtype: "success" });
@@ -43,7 +43,7 @@ describe("toTranscriptEntries", () => {
     const rateLimit = JSON.stringify({ type: "rate_limit_event", rate_limit_info: { status: "allowed_warning", resetsAt: 1893456000, rateLimitType: "five_hour" } });
     expect(parseStdoutLine(rateLimit, TS)).toEqual([{ kind: "system", ts: TS, text: "rate limit five_hour: allowed_warning, resets 2030-01-01T00:00:00.000Z" }]);
     expect(parseStdoutLine("[paperclip] keepalive\n", TS)).toEqual([{ kind: "stdout", ts: TS, text: "[paperclip] keepalive" }]);
-    expect(entriesOf("resume-second").at(-1)).toMatchObject({ kind: "result", costUsd: 0.0277 });
+    expect(entriesOf("resume-second").at(-1)).toMatchObject({ kind: "result", costUsd: 0.04948 });
   });
 
   it("lists the errors of an error result", () => {

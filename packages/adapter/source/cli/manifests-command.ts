@@ -24,7 +24,9 @@ credentials Secret (its name and keys; never a value). Nothing is sent to a clus
   --service-account NAME        the Paperclip server's ServiceAccount (${d.serviceAccountName})
   --server-namespace NAME       where the Paperclip server runs (default: --namespace)
   --model-api-cidr CIDR         model API address range, repeatable
-                                (default: Anthropic's ${d.modelApi.cidrs.join(" and ")})
+                                (default: ${d.modelApi.cidrs.join(" and ")}, the inbound ranges
+                                Anthropic publishes for api.anthropic.com; check its IP
+                                addresses page, and give your proxy's or gateway's instead)
   --model-api-port PORT         model API TCP port (${d.modelApi.port})
   --paperclip-namespace NAME    namespace of the Paperclip pods (default: --server-namespace)
   --paperclip-selector K=V,...  labels of the Paperclip pods (${selectorText(d.paperclipApi.podSelector)})
@@ -103,7 +105,7 @@ export function manifestsCommand(argv: readonly string[], io: { out: (text: stri
     `# claude-k8s install bundle for the Job namespace ${settings.namespace}.`,
     "# Apply: kubectl apply --server-side -f <this file>",
     "# The credentials Secret is referenced, never included. Create it yourself, values from your",
-    "# shell, and give it to the Paperclip server's container (envFrom):",
+    "# shell, and name it in the agent config (envFromSecrets, allowed by CLAUDE_K8S_ALLOW_ENV_SECRETS):",
     `#   ${howToCreateSecret}`,
     `#   Secret ${settings.credentialsSecret.name}, keys: ${settings.credentialsSecret.keys.join(", ")}`,
   ].join("\n");

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { labCacheRoot } from "../control-plane/paths.ts";
 import type { ImageCatalog } from "../kubelet-sim/image-catalog.ts";
+import { executablesFromArchiveVariable } from "./oci-archive-rootfs.ts";
 import { type DirectoryStat, describeDenied, firstSearchDenied, type Identity } from "./search-access.ts";
 
 // The lab's agent image. kubelet-sim has no images: a "present" image runs its command on
@@ -66,8 +67,10 @@ export function nodeExecutable(): AgentExecutable {
 /** Stages the agent image (reusing a complete earlier one) and returns where it is. */
 export function stageAgentImage(options: StageAgentImageOptions = {}): AgentImage {
   const agent = options.agent ?? agentIdentity;
-  const claude = options.claude ?? claudeExecutable();
-  const node = options.node ?? nodeExecutable();
+  // The image built from the Containerfile, when the environment names its archive.
+  const fromImage = options.claude || options.node ? undefined : executablesFromArchiveVariable();
+  const claude = options.claude ?? fromImage?.claude ?? claudeExecutable();
+  const node = options.node ?? fromImage?.node ?? nodeExecutable();
   const explicit = options.root ?? process.env[agentDirVariable];
   const candidates = explicit ? [resolve(explicit)] : defaultRoots();
   const refusals: string[] = [];
