@@ -24,6 +24,7 @@ import {
 } from "./run-context.ts";
 import { RunFileKey, runFilePath, SKILLS_DIR, skillFileKey } from "./run-files.ts";
 import { planRunFiles } from "./run-secret-files.ts";
+import { RESULT_TAP_FILE, TERMINATION_MESSAGE_PATH } from "./result-tap.ts";
 import { buildRunSecret, type SecretManifest, secretLabels } from "./secret.ts";
 import { containerSecurityContext, podSecurityContext } from "./security-context.ts";
 import { planVolumes } from "./volumes.ts";
@@ -178,7 +179,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
   });
   warnings.push(...volumes.warnings);
 
-  const { command, args } = buildContainerCommand(claudeArgv, runFilePath(RunFileKey.prompt));
+  const { command, args } = buildContainerCommand(claudeArgv, runFilePath(RunFileKey.prompt), { programFile: runFilePath(RESULT_TAP_FILE), messagePath: TERMINATION_MESSAGE_PATH });
   const imagePullSecrets = config.imagePullSecrets ?? selfPod.imagePullSecrets ?? [];
   const nodeSelector = config.nodeSelector ?? selfPod.nodeSelector;
   const tolerations = config.tolerations ?? selfPod.tolerations;
@@ -189,6 +190,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     annotations,
     podAnnotations: config.podAnnotations,
     timeoutSec: config.timeoutSec,
+    jobDeadlineSec: config.jobDeadlineSec,
     ttlSecondsAfterFinished: config.ttlSecondsAfterFinished,
     pod: {
       restartPolicy: "Never",
@@ -215,7 +217,9 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
           resources: config.resources,
           volumeMounts: volumes.mounts,
           securityContext: containerSecurityContext(config),
-          // If claude dies before writing its result, the log tail still reaches the pod status.
+          // The result tap writes claude's result event here on any exit; if claude dies before
+          // writing one, the file stays empty and the log tail reaches the pod status instead.
+          terminationMessagePath: TERMINATION_MESSAGE_PATH,
           terminationMessagePolicy: "FallbackToLogsOnError",
         },
       ],

@@ -15,7 +15,8 @@ export type {
   ResourceRequirements,
   Toleration,
 } from "./config/types.ts";
-export { buildContainerCommand, type ContainerCommand } from "./container-command.ts";
+export { buildContainerCommand, type ContainerCommand, type ResultTap } from "./container-command.ts";
+export { RESULT_TAP_FILE, RESULT_TAP_PROGRAM, TERMINATION_MESSAGE_LIMIT, TERMINATION_MESSAGE_PATH } from "./result-tap.ts";
 export { envSecretKey, type LayeredEnv, layerEnv, type PodEnvVar } from "./env/env-layering.ts";
 export { MAX_ENV_STRING_BYTES } from "./env/env-size.ts";
 export {
