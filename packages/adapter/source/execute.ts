@@ -89,6 +89,7 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
         ...(instructions ? { instructions } : {}),
         ...(rtkHook ? { rtkHook } : {}),
         operatorInheritEnv: policy.inheritEnv,
+        instanceId: runtime.instanceId,
       });
       await prepareSharedDirectories(manifests, config);
       runtime.sweepPeriodically(manifests.names.namespace);
@@ -102,7 +103,7 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
     await status(`session ${resumeSessionId(run)} cannot be resumed; starting a fresh session`);
     if (first.outcome.kind === "finished" && first.outcome.cleanup === "retained") {
       // The retry gets the same Job name (one per agent and run): the retained one must go first.
-      const watches = acquireNamespaceWatches(runtime.hub, first.outcome.job.namespace);
+      const watches = acquireNamespaceWatches(runtime.hub, first.outcome.job.namespace, runtime.instanceId);
       try {
         await cleanupRun({ client: runtime.client, namespace: first.outcome.job.namespace, jobName: first.outcome.job.name, jobUid: first.outcome.job.uid, secretNames: [], jobs: watches.jobs });
       } finally {

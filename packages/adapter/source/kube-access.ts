@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { KubeConfig } from "@kubernetes/client-node";
 import { closeOnShutdown, createRuntimeContext, type RuntimeContext } from "@claude-k8s/k8s-runtime";
+import { instanceIdFromEnv } from "./instance-id.ts";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -89,7 +90,7 @@ export function runtimeFor(target: KubeTarget): Promise<RuntimeContext> {
   shutdownHook ??= closeOnShutdown(closeRuntimes);
   let runtime = runtimes.get(target.source);
   if (!runtime) {
-    runtime = createRuntimeContext(target.kubeConfig, { log: serverLog });
+    runtime = createRuntimeContext(target.kubeConfig, { log: serverLog, instanceId: instanceIdFromEnv() });
     runtime.catch(() => runtimes.delete(target.source));
     runtimes.set(target.source, runtime);
   }

@@ -48,6 +48,8 @@ export interface BuildRunInput {
   paperclipApiUrl?: string;
   /** Names or `PREFIX_*` the operator lets every agent pod inherit (CLAUDE_K8S_INHERIT_ENV). */
   operatorInheritEnv?: readonly string[];
+  /** The Paperclip instance the run belongs to (label `paperclip.io/instance`); default "default". */
+  instanceId?: string;
 }
 
 export interface RunManifests {
@@ -97,6 +99,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     companyId: run.agent.companyId,
     ...optionalField("taskId", taskIdOf(run)),
     ...optionalField("sessionId", sessionId),
+    ...optionalField("instanceId", input.instanceId),
   };
   const labels = runLabels(identity, config.labels);
   const agentName = typeof run.agent.name === "string" ? run.agent.name.slice(0, MAX_AGENT_NAME_ANNOTATION) : undefined;

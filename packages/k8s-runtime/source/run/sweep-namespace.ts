@@ -5,7 +5,7 @@ import type { Lease } from "../exclusivity/lease-time.ts";
 import type { JobLike, PodLike } from "../kube-objects.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import type { KubeClient } from "../kube/kube-client.ts";
-import { MANAGED_SELECTOR } from "./namespace-watches.ts";
+import { managedSelector } from "@claude-k8s/manifest";
 
 export interface SweepReport {
   namespace: string;
@@ -35,13 +35,16 @@ export async function sweepNamespace(
      * with the local clock: skew beyond the 30-min abandon window would mislead it.
      */
     ownerLastSeen?: OwnerLastSeen;
+    /** Only this Paperclip instance's objects are looked at (label `paperclip.io/instance`); default "default". */
+    instanceId?: string;
   },
 ): Promise<SweepReport> {
   const list = async <T>(path: string, labelSelector: string) => (await client.request<{ items?: T[] }>({ method: "GET", path, query: { labelSelector }, signal: options.signal })).items ?? [];
+  const selector = managedSelector(options.instanceId);
   const [jobs, pods, secrets, leases] = await Promise.all([
-    list<JobLike>(`/apis/batch/v1/namespaces/${namespace}/jobs`, MANAGED_SELECTOR),
-    list<PodLike>(`/api/v1/namespaces/${namespace}/pods`, MANAGED_SELECTOR),
-    list<SecretLike>(`/api/v1/namespaces/${namespace}/secrets`, MANAGED_SELECTOR),
+    list<JobLike>(`/apis/batch/v1/namespaces/${namespace}/jobs`, selector),
+    list<PodLike>(`/api/v1/namespaces/${namespace}/pods`, selector),
+    list<SecretLike>(`/api/v1/namespaces/${namespace}/secrets`, selector),
     list<Lease>(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, `app.kubernetes.io/component=${OWNER_LEASE_COMPONENT}`),
   ]);
   const renewed = new Map(leases.map((lease) => [lease.metadata?.name ?? "", lease]));
