@@ -41,3 +41,5 @@ export { type SweepReport, sweepNamespace } from "./run/sweep-namespace.ts";
 export { discardFinishedRun, type FinishedRun, findFinishedRuns } from "./run/finished-runs.ts";
 export { type PeriodicSweep, startPeriodicSweep } from "./run/periodic-sweep.ts";
 export type { EventLike } from "./run/namespace-watches.ts";
+export { type KubeTarget, KubeTargetError, resolveKubeTarget, runsInCluster } from "./target/kube-target.ts";
+export { describeSelfPod, selfPodInfo } from "./target/self-pod.ts";
