@@ -32,6 +32,21 @@ describe("a run's lifecycle, from outside", () => {
     }
   });
 
+  it("no timeout set: the Job's default deadline still ends a hung run as timed out, nothing left", async () => {
+    const model = await startModelServer({ script: [hang()] });
+    try {
+      // jobDeadlineSec stands in for the 6 h default, which no test waits for.
+      const run = paperclipContext({ config: agent.config(model, { timeoutSec: 0, jobDeadlineSec: 4 }) });
+      const job = eventually("the run's Job", async () => jobOf(run.ctx.runId), 60_000);
+      const result = await execute(run.ctx);
+      expect((await job)?.spec?.activeDeadlineSeconds).toBe(4);
+      expect(result).toMatchObject({ timedOut: true, errorCode: "timeout" });
+      await noLeftovers(run.ctx.runId);
+    } finally {
+      await model.close();
+    }
+  });
+
   it("cancel mid-run: the Job is deleted, its pods confirmed gone, the cancellation acknowledged", async () => {
     const model = await startModelServer({ script: [hang()] });
     try {
