@@ -34,9 +34,10 @@ export async function recoverLostRuns(options: {
   const taskId = taskIdOf(options.run);
   if (taskId === undefined) return { recovered: [], resumeSessionId: undefined };
   const current = resumeSessionId(options.run);
+  // A Job of this very run (Paperclip re-executing it) is adopted by the launch instead, as before.
   const found = (
     await findFinishedRuns({ runtime: options.runtime, namespace: options.namespace, agentId: options.run.agent.id, taskId, ownerStaleAfterMs: options.ownerStaleAfterMs, ...(options.signal ? { signal: options.signal } : {}) })
-  ).filter((run) => run.resumedSessionId === current);
+  ).filter((run) => run.resumedSessionId === current && run.runId !== options.run.runId);
   found.sort((a, b) => Date.parse(a.completedAt ?? "") - Date.parse(b.completedAt ?? ""));
   const recovered: RecoveredRun[] = [];
   for (const run of found) {

@@ -57,7 +57,7 @@ export {
   parseOperatorPolicy,
 } from "./policy/operator-policy.ts";
 export { matchesPattern, parsePatternList } from "./policy/patterns.ts";
-export { jobNameFor, type RunNames, runNamesFor, toLabelValue } from "./names.ts";
+export { CONTAINER_NAME, jobNameFor, type RunNames, runNamesFor, toLabelValue } from "./names.ts";
 export { normalizeAbsolutePath, type TranslatedPath, translateServerPath, type VolumeRoots } from "./paths.ts";
 export {
   type AssembledPrompt,

@@ -1,11 +1,13 @@
-import { AnnotationKey, agentJobSelector, managedSelector } from "@claude-k8s/manifest";
+import { AnnotationKey, CONTAINER_NAME, LabelKey, toLabelValue } from "@claude-k8s/manifest";
 import { isUnfinished, OWNER_ANNOTATION } from "../decisions/decide-admission.ts";
 import { selectOwnedPod } from "../decisions/select-owned-pod.ts";
 import { ownerLastSeenFrom, ownerLeaseName } from "../exclusivity/owner-heartbeat.ts";
 import type { Lease } from "../exclusivity/lease-time.ts";
-import { type JobLike, type PodLike, toMillis } from "../kube-objects.ts";
+import { type JobLike, toMillis } from "../kube-objects.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
+import { acquireNamespaceWatches } from "./namespace-watches.ts";
 import type { RuntimeContext } from "./runtime-context.ts";
+import { watchReady } from "./watch-ready.ts";
 
 /** A Job of this agent and task that finished while nobody followed it: what is left of its result. */
 export interface FinishedRun {
@@ -38,32 +40,45 @@ export async function findFinishedRuns(options: {
   signal?: AbortSignal;
 }): Promise<FinishedRun[]> {
   const { runtime, namespace, signal } = options;
-  const jobs = await runtime.client.request<{ items?: JobLike[] }>({ method: "GET", path: `/apis/batch/v1/namespaces/${namespace}/jobs`, query: { labelSelector: agentJobSelector(options.agentId, runtime.instanceId) }, ...(signal ? { signal } : {}) });
-  const candidates = (jobs.items ?? []).filter((job) => {
-    const owner = job.metadata?.annotations?.[OWNER_ANNOTATION];
-    return !isUnfinished(job) && !job.metadata?.deletionTimestamp && owner !== undefined && owner !== runtime.heartbeat.ownerId && job.metadata?.annotations?.[AnnotationKey.taskId] === options.taskId;
-  });
-  if (candidates.length === 0) return [];
-  const found: FinishedRun[] = [];
-  let pods: PodLike[] | undefined;
-  for (const job of candidates) {
-    const owner = job.metadata?.annotations?.[OWNER_ANNOTATION] ?? "";
-    if (await ownerMayBeAlive(runtime, namespace, owner, options.ownerStaleAfterMs, signal)) continue;
-    pods ??= (await runtime.client.request<{ items?: PodLike[] }>({ method: "GET", path: `/api/v1/namespaces/${namespace}/pods`, query: { labelSelector: managedSelector(runtime.instanceId) }, ...(signal ? { signal } : {}) })).items ?? [];
-    const pod = selectOwnedPod(pods, job.metadata?.uid ?? "");
-    const terminated = pod?.status?.containerStatuses?.find((status) => status.name === "claude")?.state?.terminated;
-    found.push({
-      jobName: job.metadata?.name ?? "",
-      jobUid: job.metadata?.uid ?? "",
-      namespace,
-      runId: job.metadata?.annotations?.[AnnotationKey.runId],
-      resumedSessionId: job.metadata?.annotations?.[AnnotationKey.sessionId],
-      exitCode: terminated?.exitCode,
-      message: terminated?.message ?? "",
-      completedAt: completedAt(job),
+  // The shared watches the run acquires next anyway: finding nothing (the usual case) costs no request.
+  const watches = acquireNamespaceWatches(runtime.hub, namespace, runtime.instanceId);
+  try {
+    await watchReady(watches.jobs, `Jobs in ${namespace}`, 30_000, signal);
+    const agentLabel = toLabelValue(options.agentId);
+    const candidates = watches.jobs.list().filter((job) => {
+      const owner = job.metadata?.annotations?.[OWNER_ANNOTATION];
+      return (
+        job.metadata?.labels?.[LabelKey.agentId] === agentLabel &&
+        !isUnfinished(job) &&
+        !job.metadata?.deletionTimestamp &&
+        owner !== undefined &&
+        owner !== runtime.heartbeat.ownerId &&
+        job.metadata?.annotations?.[AnnotationKey.taskId] === options.taskId
+      );
     });
+    if (candidates.length === 0) return [];
+    await watchReady(watches.pods, `pods in ${namespace}`, 30_000, signal);
+    const found: FinishedRun[] = [];
+    for (const job of candidates) {
+      const owner = job.metadata?.annotations?.[OWNER_ANNOTATION] ?? "";
+      if (await ownerMayBeAlive(runtime, namespace, owner, options.ownerStaleAfterMs, signal)) continue;
+      const pod = selectOwnedPod(watches.pods.list(), job.metadata?.uid ?? "");
+      const terminated = pod?.status?.containerStatuses?.find((status) => status.name === CONTAINER_NAME)?.state?.terminated;
+      found.push({
+        jobName: job.metadata?.name ?? "",
+        jobUid: job.metadata?.uid ?? "",
+        namespace,
+        runId: job.metadata?.annotations?.[AnnotationKey.runId],
+        resumedSessionId: job.metadata?.annotations?.[AnnotationKey.sessionId],
+        exitCode: terminated?.exitCode,
+        message: terminated?.message ?? "",
+        completedAt: completedAt(job),
+      });
+    }
+    return found;
+  } finally {
+    watches.release();
   }
-  return found;
 }
 
 /** Deletes a finished run's Job (its Secrets and pod follow); one already gone or replaced is left be. */
