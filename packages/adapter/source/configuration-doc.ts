@@ -10,10 +10,12 @@ Most used keys (all optional; see the adapter README for every key):
 - \`env\`: environment for the agent; every value reaches the pod from a per-run Secret
   (only known-public names such as TZ or GIT_AUTHOR_NAME stand as literal values)
 - \`namespace\`, \`image\` (must contain the \`claude\` CLI), \`serviceAccountName\`,
-  \`resources\` (default requests 1000m/2Gi, limits 4000m/8Gi), \`nodeSelector\`, \`tolerations\`, \`labels\`
+  \`resources\` (default requests 1000m/2Gi/1Gi, limits 4000m/8Gi/20Gi of cpu/memory/ephemeral-storage),
+  \`nodeSelector\`, \`tolerations\`, \`labels\`
 - \`workspaceVolumeClaim\` and \`workspaceMountPath\` (default /paperclip): the ReadWriteMany
   volume shared with the Paperclip server, where workspaces and skills live
-- \`timeoutSec\` (0 = none), \`podScheduleTimeoutSec\` (120), \`podStartTimeoutSec\` (600),
+- \`timeoutSec\` (0 = none; the Job is still stopped after \`jobDeadlineSec\`, 21600 = 6 h, 0 lifts it),
+  \`podScheduleTimeoutSec\` (120), \`podStartTimeoutSec\` (600),
   \`retainJobs\`, \`reattachOrphanedJobs\` (true), \`ttlSecondsAfterFinished\` (300)
 - \`enableRtk\` and \`rtkMaxOutputBytes\` (50000): trim large tool outputs before the model reads them
   (outputs Claude saved to a file get a 3000-byte head and tail, their error lines and the file's

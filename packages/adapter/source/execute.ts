@@ -18,6 +18,7 @@ import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
 import { readAgentInstructions } from "./agent-instructions.ts";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
+import { recoverLostRuns } from "./lost-runs.ts";
 import { recoveredSummary } from "./recovered-summary.ts";
 import { KubeTargetError, resolveKubeTarget, runtimeFor } from "./kube-access.ts";
 import { policyFromEnv } from "./operator-policy.ts";
@@ -80,8 +81,8 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
     for (const note of skipped) await status(note);
 
     const signal = ctx.signal ?? new AbortController().signal;
-    const attempt = async (context: RunContext) => {
-      const manifests = buildRunManifests({
+    const manifestsFor = (context: RunContext) =>
+      buildRunManifests({
         config,
         run: context,
         ...(selfPod ? { selfPod } : {}),
@@ -89,20 +90,33 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
         ...(instructions ? { instructions } : {}),
         ...(rtkHook ? { rtkHook } : {}),
         operatorInheritEnv: policy.inheritEnv,
+        instanceId: runtime.instanceId,
       });
+    const attempt = async (context: RunContext) => {
+      const manifests = manifestsFor(context);
       await prepareSharedDirectories(manifests, config);
       runtime.sweepPeriodically(manifests.names.namespace);
       for (const warning of manifests.warnings) await status(warning);
       return runOnce(ctx, config, manifests, context, runtime, signal, status);
     };
 
-    const first = await attempt(run);
+    // A run of this task that finished while no adapter process followed it: its session goes on here.
+    // Best effort: a failure to look is said and never stops this run.
+    const lost = await recoverLostRuns({ runtime, namespace: manifestsFor(run).names.namespace, run, ownerStaleAfterMs: ownerStaleAfterMs(), status, signal }).catch(async (error: unknown) => {
+      if (error instanceof ManifestError) throw error;
+      if (!signal.aborted) await status(`could not look for runs of this task that finished unobserved: ${(error as Error).message}`);
+      return { recovered: [], resumeSessionId: undefined };
+    });
+    const withRecovered = (result: AdapterExecutionResult): AdapterExecutionResult =>
+      lost.recovered.length === 0 ? result : { ...result, resultJson: { ...(result.resultJson ?? {}), recoveredRuns: lost.recovered } };
+    const startFrom = lost.resumeSessionId ? { ...run, runtime: { ...run.runtime, sessionId: lost.resumeSessionId, sessionParams: { ...(run.runtime?.sessionParams ?? {}), sessionId: lost.resumeSessionId } } } : run;
+    const first = await attempt(startFrom);
     // A resume id the CLI does not know: run once more as a fresh session, and say so.
-    if (first.result.errorCode !== "session_unavailable" || !resumeSessionId(run) || signal.aborted) return first.result;
-    await status(`session ${resumeSessionId(run)} cannot be resumed; starting a fresh session`);
+    if (first.result.errorCode !== "session_unavailable" || !resumeSessionId(startFrom) || signal.aborted) return withRecovered(first.result);
+    await status(`session ${resumeSessionId(startFrom)} cannot be resumed; starting a fresh session`);
     if (first.outcome.kind === "finished" && first.outcome.cleanup === "retained") {
       // The retry gets the same Job name (one per agent and run): the retained one must go first.
-      const watches = acquireNamespaceWatches(runtime.hub, first.outcome.job.namespace);
+      const watches = acquireNamespaceWatches(runtime.hub, first.outcome.job.namespace, runtime.instanceId);
       try {
         await cleanupRun({ client: runtime.client, namespace: first.outcome.job.namespace, jobName: first.outcome.job.name, jobUid: first.outcome.job.uid, secretNames: [], jobs: watches.jobs });
       } finally {
@@ -111,7 +125,7 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
     }
     const fresh = await attempt({ ...run, runtime: { ...run.runtime, sessionId: null, sessionParams: null } });
     // The stored session is unusable: a fresh one replaces it when the retry made one, else it is cleared.
-    return fresh.result.sessionParams ? fresh.result : { ...fresh.result, clearSession: true };
+    return withRecovered(fresh.result.sessionParams ? fresh.result : { ...fresh.result, clearSession: true });
   } catch (error) {
     if (error instanceof ManifestError || error instanceof KubeTargetError) return failure(error.code, error.message);
     if (error instanceof Error && error.message.startsWith("enableRtk needs")) return failure("k8s_config_invalid", error.message);

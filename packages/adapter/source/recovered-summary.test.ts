@@ -3,6 +3,7 @@ import path from "node:path";
 import type { RunJobOutcome } from "@claude-k8s/k8s-runtime";
 import { createStreamParser } from "@claude-k8s/stream-parser";
 import { describe, expect, it } from "vitest";
+import { toExecutionResult } from "./execution-result.ts";
 import { recoveredSummary } from "./recovered-summary.ts";
 
 const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, "../../stream-parser/test/fixtures", `${name}.jsonl`), "utf8");
@@ -12,10 +13,10 @@ const summaryOf = (text: string) => {
   parser.end();
   return parser.summary();
 };
-const finishedWith = (message: string): RunJobOutcome => ({
+const finishedWith = (message: string, exitCode = 1): RunJobOutcome => ({
   kind: "finished",
   job: { name: "j", namespace: "n", uid: "u", adopted: false },
-  container: { exitCode: 1, reason: "Error", message, oomKilled: false },
+  container: { exitCode, reason: exitCode === 0 ? "Completed" : "Error", message, oomKilled: false },
   deletedExternally: false,
   timedOut: false,
   log: { lines: 3, connections: 2, oversized: 0, end: "aborted" },
@@ -40,5 +41,22 @@ describe("recoveredSummary", () => {
     expect(recoveredSummary(whole, finishedWith(fixture("auth-401"))).source).toBe("log");
     const partial = summaryOf(`${fixture("text-only").split("\n")[0]}\n`);
     expect(recoveredSummary(partial, finishedWith("plain text, no events")).source).toBe("log");
+  });
+
+  it("recovers a success whose log lost its end from the result the tap left in the termination message: outcome, usage and session", () => {
+    const lines = fixture("tool-then-text").trimEnd().split("\n");
+    const whole = summaryOf(`${lines.join("\n")}\n`);
+    expect(whole.result).not.toBeNull();
+    // The log stopped before the result line; the tap wrote the result event (shrunk) into the message.
+    const resultLine = lines.find((line) => line.includes('"type":"result"')) ?? "";
+    const lostEnd = summaryOf(`${lines.filter((line) => line !== resultLine).join("\n")}\n`);
+    expect(lostEnd.result).toBeNull();
+    const outcome = finishedWith(`${resultLine}\n`, 0);
+    const { summary, source } = recoveredSummary(lostEnd, outcome);
+    expect(source).toBe("termination-message");
+    const result = toExecutionResult({ outcome, summary, stderrTail: "", billing: { provider: "anthropic", biller: "anthropic", billingType: "metered_api" }, lastLines: [], now: () => new Date("2026-12-01T00:00:00Z") });
+    expect(result.errorCode ?? null).toBeNull();
+    expect(result.sessionParams).toMatchObject({ sessionId: whole.sessionId });
+    expect(result.usage).toEqual(toExecutionResult({ outcome, summary: whole, stderrTail: "", billing: { provider: "anthropic", biller: "anthropic", billingType: "metered_api" }, lastLines: [], now: () => new Date("2026-12-01T00:00:00Z") }).usage);
   });
 });

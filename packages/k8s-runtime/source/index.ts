@@ -38,5 +38,8 @@ export { createRuntimeContext, type RuntimeContext } from "./run/runtime-context
 export { type CloseOnShutdownOptions, closeOnShutdown } from "./run/close-on-shutdown.ts";
 export { defaultSweepPolicy, planSweep, type SecretLike, type SweepItem, type SweepPlan, type SweepPolicy } from "./decisions/plan-sweep.ts";
 export { type SweepReport, sweepNamespace } from "./run/sweep-namespace.ts";
+export { discardFinishedRun, type FinishedRun, findFinishedRuns } from "./run/finished-runs.ts";
 export { type PeriodicSweep, startPeriodicSweep } from "./run/periodic-sweep.ts";
 export type { EventLike } from "./run/namespace-watches.ts";
+export { type KubeTarget, KubeTargetError, resolveKubeTarget, runsInCluster } from "./target/kube-target.ts";
+export { describeSelfPod, selfPodInfo } from "./target/self-pod.ts";

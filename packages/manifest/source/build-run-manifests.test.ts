@@ -34,9 +34,13 @@ describe("buildRunManifests: the Job", () => {
     expect(pod.enableServiceLinks).toBe(false);
   });
 
-  it("has no deadline when timeoutSec is 0, and mounts a token only when asked", () => {
+  it("is bounded by the 6 h backstop when timeoutSec is 0 (jobDeadlineSec 0 lifts it), and mounts a token only when asked", () => {
     const { job } = buildRunManifests(buildInput({}, { automountServiceAccountToken: true, serviceAccountName: "agent" }));
-    expect(job.spec.activeDeadlineSeconds).toBeUndefined();
+    expect(job.spec.activeDeadlineSeconds).toBe(21_600);
+    expect(buildRunManifests(buildInput({}, { jobDeadlineSec: 7200 })).job.spec.activeDeadlineSeconds).toBe(7200);
+    expect(buildRunManifests(buildInput({}, { jobDeadlineSec: 0 })).job.spec.activeDeadlineSeconds).toBeUndefined();
+    // A timeout decides when there is one.
+    expect(buildRunManifests(buildInput({}, { timeoutSec: 600, jobDeadlineSec: 7200 })).job.spec.activeDeadlineSeconds).toBe(600);
     expect(job.spec.template.spec.automountServiceAccountToken).toBe(true);
     expect(job.spec.template.spec.serviceAccountName).toBe("agent");
   });

@@ -25,6 +25,7 @@ import {
 } from "./run-context.ts";
 import { RunFileKey, runFilePath, SKILLS_DIR, skillFileKey } from "./run-files.ts";
 import { planRunFiles } from "./run-secret-files.ts";
+import { RESULT_TAP_FILE, TERMINATION_MESSAGE_PATH } from "./result-tap.ts";
 import { buildRunSecret, type SecretManifest, secretLabels } from "./secret.ts";
 import { containerSecurityContext, podSecurityContext } from "./security-context.ts";
 import { planVolumes } from "./volumes.ts";
@@ -48,6 +49,8 @@ export interface BuildRunInput {
   paperclipApiUrl?: string;
   /** Names or `PREFIX_*` the operator lets every agent pod inherit (CLAUDE_K8S_INHERIT_ENV). */
   operatorInheritEnv?: readonly string[];
+  /** The Paperclip instance the run belongs to (label `paperclip.io/instance`); default "default". */
+  instanceId?: string;
 }
 
 export interface RunManifests {
@@ -97,6 +100,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     companyId: run.agent.companyId,
     ...optionalField("taskId", taskIdOf(run)),
     ...optionalField("sessionId", sessionId),
+    ...optionalField("instanceId", input.instanceId),
   };
   const labels = runLabels(identity, config.labels);
   const agentName = typeof run.agent.name === "string" ? run.agent.name.slice(0, MAX_AGENT_NAME_ANNOTATION) : undefined;
@@ -179,7 +183,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
   });
   warnings.push(...volumes.warnings);
 
-  const { command, args } = buildContainerCommand(claudeArgv, runFilePath(RunFileKey.prompt));
+  const { command, args } = buildContainerCommand(claudeArgv, runFilePath(RunFileKey.prompt), { programFile: runFilePath(RESULT_TAP_FILE), messagePath: TERMINATION_MESSAGE_PATH });
   const imagePullSecrets = config.imagePullSecrets ?? selfPod.imagePullSecrets ?? [];
   const nodeSelector = config.nodeSelector ?? selfPod.nodeSelector;
   const tolerations = config.tolerations ?? selfPod.tolerations;
@@ -190,6 +194,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     annotations,
     podAnnotations: config.podAnnotations,
     timeoutSec: config.timeoutSec,
+    jobDeadlineSec: config.jobDeadlineSec,
     ttlSecondsAfterFinished: config.ttlSecondsAfterFinished,
     pod: {
       restartPolicy: "Never",
@@ -216,7 +221,9 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
           resources: config.resources,
           volumeMounts: volumes.mounts,
           securityContext: containerSecurityContext(config),
-          // If claude dies before writing its result, the log tail still reaches the pod status.
+          // The result tap writes claude's result event here on any exit; if claude dies before
+          // writing one, the file stays empty and the log tail reaches the pod status instead.
+          terminationMessagePath: TERMINATION_MESSAGE_PATH,
           terminationMessagePolicy: "FallbackToLogsOnError",
         },
       ],

@@ -15,7 +15,8 @@ export type {
   ResourceRequirements,
   Toleration,
 } from "./config/types.ts";
-export { buildContainerCommand, type ContainerCommand } from "./container-command.ts";
+export { buildContainerCommand, type ContainerCommand, type ResultTap } from "./container-command.ts";
+export { RESULT_TAP_FILE, RESULT_TAP_PROGRAM, TERMINATION_MESSAGE_LIMIT, TERMINATION_MESSAGE_PATH } from "./result-tap.ts";
 export { envSecretKey, type LayeredEnv, layerEnv, type PodEnvVar } from "./env/env-layering.ts";
 export { MAX_ENV_STRING_BYTES } from "./env/env-size.ts";
 export {
@@ -36,7 +37,9 @@ export {
   ADAPTER_TYPE,
   AnnotationKey,
   agentJobSelector,
+  DEFAULT_INSTANCE_ID,
   LabelKey,
+  managedSelector,
   RESERVED_LABEL_PREFIXES,
   type RunIdentity,
   runLabels,
@@ -54,7 +57,7 @@ export {
   parseOperatorPolicy,
 } from "./policy/operator-policy.ts";
 export { matchesPattern, parsePatternList } from "./policy/patterns.ts";
-export { jobNameFor, type RunNames, runNamesFor, toLabelValue } from "./names.ts";
+export { CONTAINER_NAME, jobNameFor, type RunNames, runNamesFor, toLabelValue } from "./names.ts";
 export { normalizeAbsolutePath, type TranslatedPath, translateServerPath, type VolumeRoots } from "./paths.ts";
 export {
   type AssembledPrompt,

@@ -36,6 +36,7 @@ export interface ContainerSpec {
   resources: ResourceRequirements;
   volumeMounts: VolumeMount[];
   securityContext: ReturnType<typeof containerSecurityContext>;
+  terminationMessagePath: string;
   terminationMessagePolicy: "FallbackToLogsOnError";
 }
 
@@ -77,6 +78,8 @@ export interface JobInput {
   /** Extra annotations for the pod only (the adapter's own win on a clash). */
   podAnnotations: Record<string, string>;
   timeoutSec: number;
+  /** activeDeadlineSeconds when timeoutSec is 0 (a backstop); 0 = none. */
+  jobDeadlineSec?: number;
   ttlSecondsAfterFinished: number;
   pod: PodSpec;
 }
@@ -84,16 +87,18 @@ export interface JobInput {
 /**
  * One attempt, never retried by Kubernetes (backoffLimit 0, restartPolicy Never): a second
  * claude run on the same session and workspace would redo or corrupt the first one's work,
- * so retries are Paperclip's decision. activeDeadlineSeconds enforces timeoutSec in-cluster.
+ * so retries are Paperclip's decision. activeDeadlineSeconds enforces timeoutSec in-cluster;
+ * without a timeout, jobDeadlineSec still bounds the Job.
  */
 export function buildJob(input: JobInput): JobManifest {
+  const deadline = input.timeoutSec > 0 ? input.timeoutSec : (input.jobDeadlineSec ?? 0);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: { name: input.name, namespace: input.namespace, labels: input.labels, annotations: input.annotations },
     spec: {
       backoffLimit: 0,
-      ...(input.timeoutSec > 0 ? { activeDeadlineSeconds: input.timeoutSec } : {}),
+      ...(deadline > 0 ? { activeDeadlineSeconds: deadline } : {}),
       ttlSecondsAfterFinished: input.ttlSecondsAfterFinished,
       template: {
         metadata: { labels: input.labels, annotations: { ...input.podAnnotations, ...input.annotations } },

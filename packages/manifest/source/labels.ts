@@ -12,7 +12,12 @@ export const LabelKey = {
   companyId: "paperclip.io/company-id",
   taskId: "paperclip.io/task-id",
   sessionId: "paperclip.io/session-id",
+  /** Which Paperclip instance made it: instances sharing a namespace never touch each other's objects. */
+  instance: "paperclip.io/instance",
 } as const;
+
+/** The instance id when none is given (Paperclip's own default instance name). */
+export const DEFAULT_INSTANCE_ID = "default";
 
 /** Annotations carry the raw ids (labels may hold a hashed form) and the agent's name. */
 export const AnnotationKey = {
@@ -33,6 +38,8 @@ export interface RunIdentity {
   companyId: string;
   taskId?: string;
   sessionId?: string;
+  /** The Paperclip instance (see DEFAULT_INSTANCE_ID). */
+  instanceId?: string;
 }
 
 export function runLabels(identity: RunIdentity, userLabels: Record<string, string> = {}): Record<string, string> {
@@ -41,6 +48,7 @@ export function runLabels(identity: RunIdentity, userLabels: Record<string, stri
     [LabelKey.managedBy]: "paperclip",
     [LabelKey.component]: "agent-job",
     [LabelKey.adapterType]: ADAPTER_TYPE,
+    [LabelKey.instance]: toLabelValue(identity.instanceId ?? DEFAULT_INSTANCE_ID),
     [LabelKey.agentId]: toLabelValue(identity.agentId),
     [LabelKey.runId]: toLabelValue(identity.runId),
     [LabelKey.companyId]: toLabelValue(identity.companyId),
@@ -60,7 +68,12 @@ export function runAnnotations(identity: RunIdentity, agentName: string | undefi
   };
 }
 
-/** Label selector for every Job of one agent made by this adapter (for the runtime's guard). */
-export function agentJobSelector(agentId: string): string {
-  return `${LabelKey.adapterType}=${ADAPTER_TYPE},${LabelKey.agentId}=${toLabelValue(agentId)}`;
+/** Label selector for every Job of one agent made by this adapter for one instance (for the runtime's guard). */
+export function agentJobSelector(agentId: string, instanceId: string = DEFAULT_INSTANCE_ID): string {
+  return `${LabelKey.adapterType}=${ADAPTER_TYPE},${LabelKey.instance}=${toLabelValue(instanceId)},${LabelKey.agentId}=${toLabelValue(agentId)}`;
+}
+
+/** Label selector for every Job, pod and Secret this adapter made for one instance. */
+export function managedSelector(instanceId: string = DEFAULT_INSTANCE_ID): string {
+  return `${LabelKey.managedBy}=paperclip,${LabelKey.adapterType}=${ADAPTER_TYPE},${LabelKey.instance}=${toLabelValue(instanceId)}`;
 }

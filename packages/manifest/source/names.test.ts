@@ -58,6 +58,6 @@ describe("runLabels", () => {
   });
 
   it("gives the runtime a selector matching the labels", () => {
-    expect(agentJobSelector("ceo/cto")).toBe(`paperclip.io/adapter-type=claude_k8s,paperclip.io/agent-id=${toLabelValue("ceo/cto")}`);
+    expect(agentJobSelector("ceo/cto")).toBe(`paperclip.io/adapter-type=claude_k8s,paperclip.io/instance=default,paperclip.io/agent-id=${toLabelValue("ceo/cto")}`);
   });
 });

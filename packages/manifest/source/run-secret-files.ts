@@ -4,6 +4,7 @@ import { dirname, type PathTranslator } from "./paths.ts";
 import { type AssembledPrompt, assemblePrompt } from "./prompt.ts";
 import type { RtkHookProgram, RunContext } from "./run-context.ts";
 import { RunFileKey, rtkHookFileName, runFilePath } from "./run-files.ts";
+import { RESULT_TAP_FILE, RESULT_TAP_PROGRAM } from "./result-tap.ts";
 import { rtkSettingsDocument } from "./rtk-settings.ts";
 
 export interface RunFilesInput {
@@ -26,14 +27,15 @@ export interface RunFiles {
 }
 
 /**
- * The files the run's Secret carries into the pod: the prompt (always), the agent
+ * The files the run's Secret carries into the pod: the prompt and the result tap (always), the agent
  * instructions (fresh sessions, when the runtime read them), the MCP config (it embeds bearer
  * tokens, so never a plain file on the volume), and the enableRtk hook with its settings.
  */
 export function planRunFiles(input: RunFilesInput): RunFiles {
   const { config } = input;
   const prompt = assemblePrompt({ config, run: input.run });
-  const files: RunFiles = { entries: { [RunFileKey.prompt]: prompt.prompt }, prompt };
+  // The result tap always travels: it is what brings claude's result to the pod status when the log loses it.
+  const files: RunFiles = { entries: { [RunFileKey.prompt]: prompt.prompt, [RESULT_TAP_FILE]: RESULT_TAP_PROGRAM }, prompt };
 
   // A resumed session already holds its system prompt; sending it again only costs tokens.
   if (config.instructionsFilePath !== undefined && input.resumeSessionId === undefined) {

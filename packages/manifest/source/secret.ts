@@ -86,6 +86,6 @@ export function withOwnerJob(secret: SecretManifest, job: { name: string; uid: s
 
 /** Labels for the Secret: enough for the runtime's sweep to find a run's leftovers. */
 export function secretLabels(jobLabels: Record<string, string>): Record<string, string> {
-  const keep = [LabelKey.managedBy, LabelKey.adapterType, LabelKey.agentId, LabelKey.runId, LabelKey.companyId];
+  const keep = [LabelKey.managedBy, LabelKey.adapterType, LabelKey.instance, LabelKey.agentId, LabelKey.runId, LabelKey.companyId];
   return Object.fromEntries(keep.filter((key) => jobLabels[key] !== undefined).map((key) => [key, jobLabels[key]!]));
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { apiError, startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
+import { adminClients } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { describe, expect, it } from "vitest";
 import { useLabAgent } from "../test-utils/lab-agent.ts";
 import { main } from "./main.ts";
@@ -69,6 +70,31 @@ describe("claude-k8s against the lab", () => {
       expect(sweep.text()).toContain(`nothing to sweep in ${agent.namespace}`);
     } finally {
       await model.close();
+    }
+  });
+
+  it("sweep and doctor report a running Job with our labels but no owner mark, and never delete it", async () => {
+    const admin = adminClients();
+    const name = "unowned-by-hand";
+    const labels = { "app.kubernetes.io/managed-by": "paperclip", "paperclip.io/adapter-type": "claude_k8s", "paperclip.io/agent-id": "someone" };
+    await admin.batch.createNamespacedJob({
+      namespace: agent.namespace,
+      body: { metadata: { name, labels }, spec: { backoffLimit: 0, template: { metadata: { labels }, spec: { restartPolicy: "Never", containers: [{ name: "c", image: "lab.local/missing:1" }] } } } },
+    });
+    const model = await startModelServer({ script: [] });
+    try {
+      const sweep = capture();
+      expect(await main(["sweep", "--delete", "--kubeconfig", agent.kubeconfig, "--namespace", agent.namespace], sweep.io), sweep.errors()).toBe(0);
+      expect(sweep.text()).toContain(`left alone job ${agent.namespace}/${name}`);
+      const doctor = capture();
+      expect(await main(["doctor", "--json", "--config", configFile(agent.config(model))], doctor.io), doctor.text()).toBe(0);
+      const checks = JSON.parse(doctor.text()).checks as { code: string; message: string }[];
+      expect(checks.filter((check) => check.code === "k8s_unowned_job").map((check) => check.message)).toEqual([expect.stringContaining(`${agent.namespace}/${name}`)]);
+      const job = await admin.batch.readNamespacedJob({ name, namespace: agent.namespace });
+      expect(job.metadata?.deletionTimestamp).toBeUndefined();
+    } finally {
+      await model.close();
+      await admin.batch.deleteNamespacedJob({ name, namespace: agent.namespace, propagationPolicy: "Background" });
     }
   });
 });

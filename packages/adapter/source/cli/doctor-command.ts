@@ -4,12 +4,14 @@ import { testEnvironmentWithPolicy } from "../test-environment.ts";
 import { parseArgs, stringFlag, UsageError } from "./args.ts";
 import { readJsonObject } from "./config-file.ts";
 import { labTarget } from "./lab-target.ts";
+import { unownedJobChecks } from "./unowned-jobs.ts";
 
 export const doctorHelp = `usage: claude-k8s doctor --config <adapter-config.json> [--lab | --kubeconfig FILE] [--json]
 
 The environment test Paperclip runs, for a person: credentials, API server, namespace,
-every permission the adapter uses, the shared volume, image pull Secrets. Exit status 1
-when something fails. --json prints the result (status and every check) as JSON.
+every permission the adapter uses, the shared volume, image pull Secrets; and, as warnings,
+running Jobs with claude-k8s's labels but no owner mark (never deleted automatically). Exit
+status 1 when something fails. --json prints the result (status and every check) as JSON.
 `;
 
 export async function doctorCommand(argv: readonly string[], io: { out: (text: string) => void; color: boolean }): Promise<number> {
@@ -24,8 +26,10 @@ export async function doctorCommand(argv: readonly string[], io: { out: (text: s
   const kubeconfig = stringFlag(args, "kubeconfig") ?? (args.flags.has("lab") ? labTarget().proxiedKubeconfigPath : undefined);
   if (kubeconfig) config.kubeconfig = kubeconfig;
   // The person running doctor wrote this config: the agent-config policy does not apply.
-  const result = await testEnvironmentWithPolicy({ companyId: "cli", adapterType: "claude_k8s", config }, operatorConfigPolicy);
+  const tested = await testEnvironmentWithPolicy({ companyId: "cli", adapterType: "claude_k8s", config }, operatorConfigPolicy);
   await closeRuntimes();
+  const unowned = await unownedJobChecks(config);
+  const result = unowned.length === 0 ? tested : { ...tested, checks: [...tested.checks, ...unowned], status: tested.status === "pass" ? ("warn" as const) : tested.status };
   if (args.flags.has("json")) {
     io.out(`${JSON.stringify(result, null, 2)}\n`);
     return result.status === "fail" ? 1 : 0;

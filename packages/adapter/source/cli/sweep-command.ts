@@ -2,17 +2,20 @@ import { createKubeClient, sweepNamespace } from "@claude-k8s/k8s-runtime";
 import { resolveKubeTarget } from "../kube-access.ts";
 import { parseArgs, stringFlag, UsageError } from "./args.ts";
 import { labTarget } from "./lab-target.ts";
+import { instanceIdFromEnv } from "../instance-id.ts";
 
-export const sweepHelp = `usage: claude-k8s sweep --namespace NS [--delete] [--lab | --kubeconfig FILE]
+export const sweepHelp = `usage: claude-k8s sweep --namespace NS [--delete] [--instance ID] [--lab | --kubeconfig FILE]
 
 Lists what claude-k8s left behind in a namespace (Jobs abandoned by a dead adapter process
 or past their TTL, pods whose Job is gone, Secrets whose run is gone) and, with --delete,
 removes it. Never touches a run whose adapter process is alive, nor anything younger than
-15 minutes; a running Job without claude-k8s's owner mark is only reported.
+15 minutes; a running Job without claude-k8s's owner mark is only reported. Only the objects
+of one Paperclip instance are looked at: --instance, else CLAUDE_K8S_INSTANCE_ID, else
+PAPERCLIP_INSTANCE_ID, else "default".
 `;
 
 export async function sweepCommand(argv: readonly string[], io: { out: (text: string) => void }): Promise<number> {
-  const args = parseArgs(argv, { values: ["namespace", "kubeconfig"], booleans: ["delete", "lab"] });
+  const args = parseArgs(argv, { values: ["namespace", "kubeconfig", "instance"], booleans: ["delete", "lab"] });
   if (args.flags.has("help")) {
     io.out(sweepHelp);
     return 0;
@@ -23,7 +26,7 @@ export async function sweepCommand(argv: readonly string[], io: { out: (text: st
   if (!namespace) throw new UsageError("sweep needs --namespace NS (the kubeconfig's context names none)");
   const client = await createKubeClient(target.kubeConfig);
   try {
-    const report = await sweepNamespace(client, namespace, { delete: args.flags.has("delete") });
+    const report = await sweepNamespace(client, namespace, { delete: args.flags.has("delete"), instanceId: stringFlag(args, "instance") ?? instanceIdFromEnv() });
     const items = [
       ...report.plan.pods.map((item) => ({ kind: "pod", item })),
       ...report.plan.jobs.map((item) => ({ kind: "job", item })),

@@ -32,6 +32,21 @@ describe("a run's lifecycle, from outside", () => {
     }
   });
 
+  it("no timeout set: the Job's default deadline still ends a hung run as timed out, nothing left", async () => {
+    const model = await startModelServer({ script: [hang()] });
+    try {
+      // jobDeadlineSec stands in for the 6 h default, which no test waits for.
+      const run = paperclipContext({ config: agent.config(model, { timeoutSec: 0, jobDeadlineSec: 4 }) });
+      const job = eventually("the run's Job", async () => jobOf(run.ctx.runId), 60_000);
+      const result = await execute(run.ctx);
+      expect((await job)?.spec?.activeDeadlineSeconds).toBe(4);
+      expect(result).toMatchObject({ timedOut: true, errorCode: "timeout" });
+      await noLeftovers(run.ctx.runId);
+    } finally {
+      await model.close();
+    }
+  });
+
   it("cancel mid-run: the Job is deleted, its pods confirmed gone, the cancellation acknowledged", async () => {
     const model = await startModelServer({ script: [hang()] });
     try {
@@ -104,6 +119,30 @@ describe("a run's lifecycle, from outside", () => {
       expect((result.resultJson?.kubernetes as { logConnections?: number } | undefined)?.logConnections).toBeGreaterThanOrEqual(2);
       await noLeftovers(run.ctx.runId);
     } finally {
+      await model.close();
+    }
+  });
+
+  it("a success whose log stream stalls and never comes back: the result, usage and session come from the termination message", async () => {
+    const model = await startModelServer({ script: [toolUse("Bash", { command: "echo working" }), text("Finished after the stall.", { delayMs: 6000 })] });
+    const proxy = faultProxy();
+    try {
+      const run = paperclipContext({ config: agent.config(model) });
+      const running = execute(run.ctx);
+      await eventually("the second model request (after the tool ran)", async () => (model.requests.length >= 2 ? true : undefined), 60_000);
+      // The open log stream stalls, and every later log request fails: the log never brings the result line.
+      await eventually("the log stream stalled", async () => ((await proxy.stall("log", { namespace: agent.namespace })) > 0 ? true : undefined), 30_000);
+      await proxy.injectErrors({ status: 500, durationMs: 120_000, match: { resource: "pods/log", namespace: agent.namespace } });
+      const result = await running;
+      expect(run.jsonLines().some((line) => line.type === "result")).toBe(false);
+      expect(result.errorCode ?? null).toBeNull();
+      expect(result.summary).toContain("Finished after the stall.");
+      expect((result.sessionParams as { sessionId?: string } | undefined)?.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(result.usage?.outputTokens).toBeGreaterThan(0);
+      expect(run.chunks.some((chunk) => chunk.chunk.includes("termination message"))).toBe(true);
+      await noLeftovers(run.ctx.runId);
+    } finally {
+      await proxy.clearFaults();
       await model.close();
     }
   });

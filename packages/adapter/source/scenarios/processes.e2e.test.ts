@@ -82,4 +82,37 @@ describe("several adapter processes", () => {
       await model.close();
     }
   });
+
+  it("a process killed mid-run whose Job then finishes: the next run of the task takes the result and session it ended in, and removes the Job", async () => {
+    const model = await startModelServer({ script: [text("First part done.", { delayMs: 6000 }), text("Second run done.")] });
+    try {
+      const agentId = `agent-${randomUUID().slice(0, 8)}`;
+      const config = agent.config(model);
+      const fastOrphans = { CLAUDE_K8S_OWNER_STALE_AFTER_SEC: "2" };
+      const crashed = executeInChild({ config, agentId, runId: randomUUID(), issueId: "issue-y" }, fastOrphans);
+      await eventually("the model request of the first run", async () => (model.scriptedRequests().length >= 1 ? true : undefined), 60_000);
+      (crashed.child as ChildProcess).kill("SIGKILL");
+      await crashed.done;
+      const [job] = await agentJobs(agentId);
+      expect(job).toBeDefined();
+      // Nobody follows it now: it finishes on its own.
+      await eventually("the orphaned Job to complete", async () => ((await admin.batch.readNamespacedJob({ name: job!.metadata!.name!, namespace: agent.namespace })).status?.succeeded ? true : undefined), 120_000);
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // the dead owner's Lease goes stale
+      const later = executeInChild({ config, agentId, runId: randomUUID(), issueId: "issue-y" }, fastOrphans);
+      const { result, log } = await later.done;
+      const recovered = (result?.resultJson as { recoveredRuns?: { job: string; sessionId?: string; isError?: boolean; result?: string }[] } | undefined)?.recoveredRuns;
+      expect(recovered, log).toEqual([expect.objectContaining({ job: `${agent.namespace}/${job!.metadata!.name}`, isError: false, result: "First part done." })]);
+      const sessionId = recovered?.[0]?.sessionId;
+      expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(log).toContain(`this run resumes its session ${sessionId}`);
+      // The pod's HOME did not survive (no shared volume here): the resume is tried, then a fresh session runs.
+      expect(log).toContain(`session ${sessionId} cannot be resumed`);
+      expect(result?.errorMessage, log).toBeUndefined();
+      expect(result?.summary).toContain("Second run done.");
+      await eventually("no leftovers", async () => ((await agentJobs(agentId)).length === 0 ? true : undefined), 150_000);
+      expect(await runLeftovers(agent.namespace, job!.metadata!.labels!["paperclip.io/run-id"]!)).toEqual([]);
+    } finally {
+      await model.close();
+    }
+  });
 });

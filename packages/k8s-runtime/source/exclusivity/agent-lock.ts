@@ -4,6 +4,7 @@ import { KubeApiError } from "../kube/kube-api-error.ts";
 import { abortableSleep } from "../kube/abortable-sleep.ts";
 import { retryDelayMs } from "../kube/retry-delay.ts";
 import { type Lease, microTime } from "./lease-time.ts";
+import { instanceLabel } from "../run/instance.ts";
 
 export class AgentLockBusyError extends Error {
   readonly code = "k8s_concurrent_run_blocked";
@@ -31,6 +32,8 @@ export interface AgentLockOptions {
   signal?: AbortSignal;
   now?: () => number;
   log?: (line: string) => void;
+  /** The Paperclip instance, labelled on the Lease. */
+  instanceId?: string;
 }
 
 export interface AgentLock {
@@ -67,7 +70,7 @@ export async function acquireAgentLock(options: AgentLockOptions): Promise<Agent
       const created = await options.client.request<Lease>({
         method: "POST",
         path: collection,
-        body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: leaseName, labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": "agent-launch-lock" } }, spec: spec() },
+        body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: leaseName, labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": "agent-launch-lock", ...instanceLabel(options.instanceId) } }, spec: spec() },
       });
       return await heldUnlessAborted(held(options.client, collection, leaseName, created, log), options.signal);
     } catch (error) {

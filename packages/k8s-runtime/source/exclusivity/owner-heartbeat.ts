@@ -6,6 +6,7 @@ import type { SharedWatch } from "../kube/shared-watch.ts";
 import type { WatchHub } from "../kube/watch-hub.ts";
 import { type Lease, microTime } from "./lease-time.ts";
 import { RenewalObserver } from "./observed-renewals.ts";
+import { instanceLabel } from "../run/instance.ts";
 
 export const OWNER_LEASE_COMPONENT = "adapter-owner";
 const OWNER_LEASE_SELECTOR = `app.kubernetes.io/component=${OWNER_LEASE_COMPONENT}`;
@@ -33,9 +34,11 @@ export class OwnerHeartbeat {
   readonly #namespaces = new Map<string, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #log: ((line: string) => void) | undefined;
+  readonly #instanceLabel: Record<string, string>;
 
-  constructor(client: KubeClient, options: { ownerId?: string; leaseDurationSeconds?: number; log?: (line: string) => void } = {}) {
+  constructor(client: KubeClient, options: { ownerId?: string; leaseDurationSeconds?: number; log?: (line: string) => void; instanceId?: string } = {}) {
     this.#client = client;
+    this.#instanceLabel = instanceLabel(options.instanceId);
     this.ownerId = options.ownerId ?? newOwnerId();
     this.#durationSeconds = options.leaseDurationSeconds ?? 120;
     this.#log = options.log;
@@ -86,7 +89,7 @@ export class OwnerHeartbeat {
         .request({
           method: "POST",
           path: collection(namespace),
-          body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": OWNER_LEASE_COMPONENT } }, spec: { ...spec, acquireTime: spec.renewTime } },
+          body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, labels: { "app.kubernetes.io/managed-by": "paperclip", "app.kubernetes.io/component": OWNER_LEASE_COMPONENT, ...this.#instanceLabel } }, spec: { ...spec, acquireTime: spec.renewTime } },
         })
         .catch((createError: unknown) => {
           if (!(createError instanceof KubeApiError && createError.isConflict)) throw createError;

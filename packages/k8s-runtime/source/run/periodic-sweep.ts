@@ -13,12 +13,12 @@ export interface PeriodicSweep {
  * process has seen (it holds the namespace's owner Lease watch while it runs). Running Jobs
  * without our owner mark are reported, never deleted.
  */
-export function startPeriodicSweep(options: { client: KubeClient; hub: WatchHub; namespace: string; everyMs?: number; log: (line: string) => void }): PeriodicSweep {
+export function startPeriodicSweep(options: { client: KubeClient; hub: WatchHub; namespace: string; everyMs?: number; log: (line: string) => void; instanceId?: string }): PeriodicSweep {
   const { client, namespace, log } = options;
   const owners = ownerLastSeenFrom(options.hub, namespace);
   const timer = setInterval(() => {
     if (!owners.watch.isSynced) return;
-    sweepNamespace(client, namespace, { delete: true, ownerLastSeen: owners.lastSeen })
+    sweepNamespace(client, namespace, { delete: true, ownerLastSeen: owners.lastSeen, ...(options.instanceId !== undefined ? { instanceId: options.instanceId } : {}) })
       .then((report) => {
         const count = report.plan.jobs.length + report.plan.pods.length + report.plan.secrets.length;
         if (count > 0) log(`swept ${count} leftover object(s) in ${namespace}${report.failures.length ? `; ${report.failures.length} failed: ${report.failures.join("; ")}` : ""}`);

@@ -1,4 +1,4 @@
-import { agentJobSelector, type RunManifests } from "@claude-k8s/manifest";
+import { agentJobSelector, LabelKey, type RunManifests, toLabelValue } from "@claude-k8s/manifest";
 import { type AdmissionPolicy, decideAdmission, isUnfinished, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
 import type { PodBudgets, PodFailureCode } from "../decisions/classify-pod-status.ts";
 import { AgentLockBusyError, acquireAgentLock } from "../exclusivity/agent-lock.ts";
@@ -92,7 +92,12 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
     if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
     throw error;
   }
-  const watches = acquireNamespaceWatches(runtime.hub, namespace);
+  // The Job must carry this context's instance label: its watches would never see it otherwise.
+  const instance = manifests.job.metadata.labels[LabelKey.instance];
+  if (instance !== toLabelValue(runtime.instanceId)) {
+    return { kind: "not-launched", code: "k8s_config_invalid", message: `the Job's ${LabelKey.instance} label is ${JSON.stringify(instance)}, but this runtime works for instance ${JSON.stringify(runtime.instanceId)}: build the manifests with instanceId ${JSON.stringify(runtime.instanceId)}` };
+  }
+  const watches = acquireNamespaceWatches(runtime.hub, namespace, runtime.instanceId);
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
   let launched: Launch | undefined;
   try {
@@ -127,11 +132,11 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
 async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Promise<Launch | { kind: "not-launched"; code: string; message: string }> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
-  const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, signal: options.signal, log: runtime.log });
+  const lock = await acquireAgentLock({ client: runtime.client, namespace, agentId: run.agentId, holder: `${run.runId}@${runtime.heartbeat.ownerId}`, instanceId: runtime.instanceId, signal: options.signal, log: runtime.log });
   try {
     // A fresh list under the lock: a watch cache could lag behind another replica's create.
     const existing = await runtime.client
-      .request<{ items?: JobLike[] }>({ method: "GET", path: `/apis/batch/v1/namespaces/${namespace}/jobs`, query: { labelSelector: agentJobSelector(run.agentId) }, signal: options.signal })
+      .request<{ items?: JobLike[] }>({ method: "GET", path: `/apis/batch/v1/namespaces/${namespace}/jobs`, query: { labelSelector: agentJobSelector(run.agentId, runtime.instanceId) }, signal: options.signal })
       .catch((error: unknown) => {
         throw new RunError("k8s_concurrency_guard_unreachable", `could not list this agent's Jobs in ${namespace} to check for a running one: ${(error as Error).message}`, { cause: error });
       });

@@ -1,5 +1,6 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { KeyedMutex } from "@claude-k8s/keyed-mutex";
+import { DEFAULT_INSTANCE_ID } from "@claude-k8s/manifest";
 import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
 import { WatchHub } from "../kube/watch-hub.ts";
 import { OwnerHeartbeat } from "../exclusivity/owner-heartbeat.ts";
@@ -16,16 +17,19 @@ export interface RuntimeContext {
   heartbeat: OwnerHeartbeat;
   mutex: KeyedMutex<string>;
   log: (line: string) => void;
+  /** The Paperclip instance whose runs this context sees (label `paperclip.io/instance`); default "default". */
+  instanceId: string;
   /** Sweeps the namespace every `everyMs` (10 min) while the context lives (`startPeriodicSweep`); once per namespace. */
   sweepPeriodically(namespace: string, everyMs?: number): void;
   close(): Promise<void>;
 }
 
-export async function createRuntimeContext(kubeConfig: KubeConfig, options: { log?: (line: string) => void; ownerId?: string } = {}): Promise<RuntimeContext> {
+export async function createRuntimeContext(kubeConfig: KubeConfig, options: { log?: (line: string) => void; ownerId?: string; instanceId?: string } = {}): Promise<RuntimeContext> {
   const log = options.log ?? (() => {});
   const client = await createKubeClient(kubeConfig, { userAgent: "claude-k8s" });
   const hub = new WatchHub(client, { log });
-  const heartbeat = new OwnerHeartbeat(client, { log, ...(options.ownerId ? { ownerId: options.ownerId } : {}) });
+  const instanceId = options.instanceId ?? DEFAULT_INSTANCE_ID;
+  const heartbeat = new OwnerHeartbeat(client, { log, instanceId, ...(options.ownerId ? { ownerId: options.ownerId } : {}) });
   const sweeps = new Map<string, PeriodicSweep>();
   return {
     client,
@@ -33,9 +37,10 @@ export async function createRuntimeContext(kubeConfig: KubeConfig, options: { lo
     heartbeat,
     mutex: new KeyedMutex<string>(),
     log,
+    instanceId,
     sweepPeriodically(namespace, everyMs) {
       if (sweeps.has(namespace)) return;
-      sweeps.set(namespace, startPeriodicSweep({ client, hub, namespace, log, ...(everyMs !== undefined ? { everyMs } : {}) }));
+      sweeps.set(namespace, startPeriodicSweep({ client, hub, namespace, log, instanceId, ...(everyMs !== undefined ? { everyMs } : {}) }));
     },
     async close() {
       for (const sweep of sweeps.values()) sweep.stop();

@@ -5,6 +5,7 @@ import type { Lease } from "../exclusivity/lease-time.ts";
 import type { JobLike, PodLike } from "../kube-objects.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import type { KubeClient } from "../kube/kube-client.ts";
+import { DEFAULT_INSTANCE_ID, LabelKey, managedSelector, toLabelValue } from "@claude-k8s/manifest";
 import { MANAGED_SELECTOR } from "./namespace-watches.ts";
 
 export interface SweepReport {
@@ -35,13 +36,17 @@ export async function sweepNamespace(
      * with the local clock: skew beyond the 30-min abandon window would mislead it.
      */
     ownerLastSeen?: OwnerLastSeen;
+    /** Only this Paperclip instance's objects are looked at (label `paperclip.io/instance`); default "default". */
+    instanceId?: string;
   },
 ): Promise<SweepReport> {
   const list = async <T>(path: string, labelSelector: string) => (await client.request<{ items?: T[] }>({ method: "GET", path, query: { labelSelector }, signal: options.signal })).items ?? [];
-  const [jobs, pods, secrets, leases] = await Promise.all([
+  const selector = managedSelector(options.instanceId);
+  // Jobs of every instance are listed: those without any owner mark (the public adapter's, say) are reported whatever their instance label.
+  const [allJobs, pods, secrets, leases] = await Promise.all([
     list<JobLike>(`/apis/batch/v1/namespaces/${namespace}/jobs`, MANAGED_SELECTOR),
-    list<PodLike>(`/api/v1/namespaces/${namespace}/pods`, MANAGED_SELECTOR),
-    list<SecretLike>(`/api/v1/namespaces/${namespace}/secrets`, MANAGED_SELECTOR),
+    list<PodLike>(`/api/v1/namespaces/${namespace}/pods`, selector),
+    list<SecretLike>(`/api/v1/namespaces/${namespace}/secrets`, selector),
     list<Lease>(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, `app.kubernetes.io/component=${OWNER_LEASE_COMPONENT}`),
   ]);
   const renewed = new Map(leases.map((lease) => [lease.metadata?.name ?? "", lease]));
@@ -50,7 +55,10 @@ export async function sweepNamespace(
     const at = Date.parse(spec?.renewTime ?? spec?.acquireTime ?? "");
     return spec?.holderIdentity === ownerId && !Number.isNaN(at) ? at : undefined;
   };
-  const plan = planSweep({ jobs, pods, secrets, ownerLastSeen: options.ownerLastSeen ?? fromRenewTime, now: options.now ?? Date.now(), policy: options.policy ?? defaultSweepPolicy });
+  const instance = toLabelValue(options.instanceId ?? DEFAULT_INSTANCE_ID);
+  const jobs = allJobs.filter((job) => job.metadata?.labels?.[LabelKey.instance] === instance);
+  const facts = { ownerLastSeen: options.ownerLastSeen ?? fromRenewTime, now: options.now ?? Date.now(), policy: options.policy ?? defaultSweepPolicy };
+  const plan = { ...planSweep({ jobs, pods, secrets, ...facts }), unowned: planSweep({ jobs: allJobs, pods: [], secrets: [], ...facts }).unowned };
   const report: SweepReport = { namespace, plan, deleted: options.delete, failures: [] };
   if (!options.delete) return report;
 

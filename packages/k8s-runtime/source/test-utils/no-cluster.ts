@@ -28,6 +28,7 @@ export function noClusterRuntime(): { runtime: RuntimeContext; calls: string[] }
       hub,
       heartbeat,
       mutex: new KeyedMutex<string>(),
+      instanceId: "default",
       log: () => {},
       sweepPeriodically() {},
       async close() {

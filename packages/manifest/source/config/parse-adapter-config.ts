@@ -61,6 +61,7 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "retainJobs",
   "reattachOrphanedJobs",
   "timeoutSec",
+  "jobDeadlineSec",
   "graceSec",
   "podScheduleTimeoutSec",
   "podStartTimeoutSec",

@@ -36,6 +36,9 @@ type ClaudeKeys = Pick<
 /** Flags the adapter itself sets; passing them again through extraArgs breaks the run's parsing. */
 const FLAGS_WE_OWN = new Set(["-p", "--print", "--output-format", "--input-format", "--verbose", "--resume", "--settings"]);
 
+/** More turns than any run takes; a bigger number is a typo, refused with this value named. */
+const MAX_TURNS = 100_000;
+
 export function parseClaudeKeys(raw: Record<string, unknown>, issues: IssueList): ClaudeKeys {
   const model = readToken(raw.model, "model", issues, '"claude-sonnet-4-6"');
   const effort = readToken(raw.effort, "effort", issues, '"high"');
@@ -52,7 +55,7 @@ export function parseClaudeKeys(raw: Record<string, unknown>, issues: IssueList)
   return {
     ...(model === undefined ? {} : { model }),
     ...(effort === undefined ? {} : { effort }),
-    maxTurnsPerRun: readInteger(raw.maxTurnsPerRun, "maxTurnsPerRun", issues, { min: 0 }, "200") ?? 0,
+    maxTurnsPerRun: readInteger(raw.maxTurnsPerRun, "maxTurnsPerRun", issues, { min: 0, max: MAX_TURNS }, "200") ?? 0,
     dangerouslySkipPermissions: readBoolean(raw.dangerouslySkipPermissions, "dangerouslySkipPermissions", issues) ?? true,
     ...optionalField("instructionsFilePath", readServerPath(raw.instructionsFilePath, "instructionsFilePath", issues)),
     extraArgs,

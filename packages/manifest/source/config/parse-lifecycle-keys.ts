@@ -1,6 +1,7 @@
 import { isDns1123Subdomain } from "../k8s-formats.ts";
 import {
   DEFAULT_GRACE_SEC,
+  DEFAULT_JOB_DEADLINE_SEC,
   DEFAULT_POD_SCHEDULE_TIMEOUT_SEC,
   DEFAULT_POD_START_TIMEOUT_SEC,
   DEFAULT_SECRET_REF,
@@ -15,6 +16,7 @@ type LifecycleKeys = Pick<
   | "retainJobs"
   | "reattachOrphanedJobs"
   | "timeoutSec"
+  | "jobDeadlineSec"
   | "graceSec"
   | "podScheduleTimeoutSec"
   | "podStartTimeoutSec"
@@ -42,6 +44,7 @@ export function parseLifecycleKeys(raw: Record<string, unknown>, issues: IssueLi
     retainJobs: readBoolean(raw.retainJobs, "retainJobs", issues) ?? false,
     reattachOrphanedJobs: readBoolean(raw.reattachOrphanedJobs, "reattachOrphanedJobs", issues) ?? true,
     timeoutSec: seconds("timeoutSec", 0, 0, "3600"),
+    jobDeadlineSec: seconds("jobDeadlineSec", 0, DEFAULT_JOB_DEADLINE_SEC, "21600"),
     graceSec: seconds("graceSec", 0, DEFAULT_GRACE_SEC, "60"),
     podScheduleTimeoutSec: seconds("podScheduleTimeoutSec", 1, DEFAULT_POD_SCHEDULE_TIMEOUT_SEC, "120"),
     podStartTimeoutSec: seconds("podStartTimeoutSec", 1, DEFAULT_POD_START_TIMEOUT_SEC, "600"),

@@ -13,7 +13,8 @@ const EXAMPLES: Record<Name, string> = { cpu: '"500m"', memory: '"2Gi"', "epheme
 /**
  * `resources` as a nested object (what the public adapter documented) and as flat dotted keys
  * `resources.requests.cpu` (what its code actually read). Both work here; the dotted key wins
- * when both are given. Unset values keep the defaults (requests 1000m/2Gi, limits 4000m/8Gi).
+ * when both are given. Unset values keep the defaults (requests 1000m/2Gi/1Gi of ephemeral-storage, limits
+ * 4000m/8Gi/20Gi).
  */
 export function parseResources(raw: Record<string, unknown>, issues: IssueList): ResourceRequirements {
   const result: ResourceRequirements = {
@@ -45,8 +46,23 @@ export function parseResources(raw: Record<string, unknown>, issues: IssueList):
       if (key in raw) setQuantity(result, kind, name, raw[key], issues);
     }
   }
+  lowerDefaultStorageRequest(raw, result);
   for (const name of NAMES) checkRequestWithinLimit(result, name, issues);
   return result;
+}
+
+/**
+ * A limit of ephemeral-storage below the default request, with no request given, takes the
+ * request down with it: the default request is ours, not a choice to refuse the limit over.
+ */
+function lowerDefaultStorageRequest(raw: Record<string, unknown>, result: ResourceRequirements): void {
+  const name = "ephemeral-storage";
+  const nested = isPlainObject(raw.resources) && isPlainObject(raw.resources.requests) ? raw.resources.requests[name] : undefined;
+  if (!isAbsent(nested) || !isAbsent(raw[`resources.requests.${name}`])) return;
+  const request = result.requests[name];
+  const limit = result.limits[name];
+  if (request === undefined || limit === undefined) return;
+  if ((parseQuantity(request) ?? 0) > (parseQuantity(limit) ?? Number.POSITIVE_INFINITY)) result.requests[name] = limit;
 }
 
 function setQuantity(result: ResourceRequirements, kind: Kind, name: string, value: unknown, issues: IssueList): void {

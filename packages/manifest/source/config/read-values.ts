@@ -46,6 +46,7 @@ const ECHO_SAFE_KEYS: ReadonlySet<string> = new Set([
   "retainJobs",
   "reattachOrphanedJobs",
   "timeoutSec",
+  "jobDeadlineSec",
   "graceSec",
   "podScheduleTimeoutSec",
   "podStartTimeoutSec",

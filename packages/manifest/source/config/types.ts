@@ -109,8 +109,10 @@ export interface AdapterConfig {
   retainJobs: boolean;
   /** Adopt a still-running Job of the same agent/task/session. Default true. */
   reattachOrphanedJobs: boolean;
-  /** activeDeadlineSeconds; 0 = no timeout. */
+  /** activeDeadlineSeconds and the adapter's own wait; 0 = no timeout (the Job still gets jobDeadlineSec). */
   timeoutSec: number;
+  /** New: the Job's activeDeadlineSeconds when timeoutSec is 0. Default 21600 (6 h); 0 = none. */
+  jobDeadlineSec: number;
   /** Extra wait beyond the Job deadline. Default 60. */
   graceSec: number;
   /** How long a pod may stay unscheduled. Default 120. */
