@@ -29,6 +29,8 @@ import { selfPodInfo } from "./self-pod.ts";
 import { prepareSharedDirectories } from "./shared-volume.ts";
 
 export const ADAPTER_TYPE = "claude_k8s";
+/** How many trailing log lines a pod-level failure message quotes. */
+const FAILURE_TAIL_LINES = 30;
 /** How many trailing text lines (the CLI's stderr, shell errors) the outcome reads. */
 const STDERR_TAIL_LINES = 200;
 
@@ -169,7 +171,7 @@ async function runOnce(
         if (textLines.length > STDERR_TAIL_LINES) textLines.shift();
       }
       lastLines.push(line);
-      if (lastLines.length > 5) lastLines.shift();
+      if (lastLines.length > FAILURE_TAIL_LINES) lastLines.shift();
       await ctx.onLog("stdout", `${line}\n`);
     },
     onStatus: status,
@@ -189,6 +191,7 @@ async function runOnce(
     // Paperclip reads a stored cwd as a server path (and trusts it if it exists there).
     ...(manifests.serverWorkingDir ? { cwd: manifests.serverWorkingDir } : {}),
     lastLines,
+    redact,
     now: () => new Date(),
   });
   return { result, outcome };

@@ -15,7 +15,8 @@ export const REQUIRED_PERMISSIONS: readonly { group: string; resource: string; s
   // list: the sweep looks for Secrets whose run is gone.
   { group: "", resource: "secrets", verbs: ["create", "get", "list", "update", "patch", "delete"] },
   { group: "", resource: "persistentvolumeclaims", verbs: ["get"] },
-  { group: "", resource: "events", verbs: ["list", "watch"] },
+  // create: the adapter writes Events on its Jobs (adopted, cancelled, timed out, cleanup failed).
+  { group: "", resource: "events", verbs: ["create", "list", "watch"] },
   { group: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "list", "watch", "update", "patch", "delete"] },
 ];
 

@@ -40,3 +40,6 @@ export { defaultSweepPolicy, planSweep, type SecretLike, type SweepItem, type Sw
 export { type SweepReport, sweepNamespace } from "./run/sweep-namespace.ts";
 export { type PeriodicSweep, startPeriodicSweep } from "./run/periodic-sweep.ts";
 export type { EventLike } from "./run/namespace-watches.ts";
+export { EXPLAIN_LIMITS, explainPodFailure, type FailingContainer, firstFailingContainer, type PodFailureFacts } from "./decisions/explain-pod-failure.ts";
+export { adoptedEvent, type JobRefForEvent, jobEventObject, type RunEndFacts, type RunEvent, type RunEventReason, runEndEvents } from "./decisions/run-events.ts";
+export { type RecordJobEventOptions, recordJobEvent } from "./run/record-job-event.ts";

@@ -8,6 +8,9 @@ import { KubeApiError, KubeUnreachableError } from "../kube/kube-api-error.ts";
 import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
 import { setLongTimeout } from "../kube/long-timeout.ts";
 import { reconcileRun } from "./reconcile-run.ts";
+import { adoptedEvent } from "../decisions/run-events.ts";
+import { recordJobEvent } from "./record-job-event.ts";
+import { recordRunEndEvents } from "./run-end-events.ts";
 import { Wakeup } from "./wakeup.ts";
 import { checkRunDurations } from "./check-run-durations.ts";
 import { type CleanupOutcome, cleanupRun } from "./cleanup-run.ts";
@@ -105,7 +108,9 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
     if ("kind" in admitted) return admitted;
     launched = admitted;
     // An abort that came while launching is the reconcile's first answer: the Job is deleted, the run cancelled.
-    return await follow(options, launched, watches);
+    const outcome = await follow(options, launched, watches);
+    await recordRunEndEvents(options, outcome);
+    return outcome;
   } catch (error) {
     // Aborted before any Job of this run exists (watch start, mutex, launch lock, admission): nothing to undo.
     if (options.signal.aborted && !launched) return { kind: "not-launched", code: "cancelled", message: `cancelled before Job ${namespace}/${manifests.names.job} was created; nothing was launched` };
@@ -153,6 +158,7 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
       const job = admission.job as CreatedJob;
       const lastRead = await claim(options, job);
       await options.onStatus(`adopting Job ${job.metadata.name} (${admission.why === "same-run" ? "this run's own Job" : "left running by an earlier run of this task"}) instead of starting a new one`);
+      void recordJobEvent({ client: runtime.client, job: { name: job.metadata.name, namespace, uid: job.metadata.uid }, event: adoptedEvent(run.runId, admission.why), reportingInstance: runtime.heartbeat.ownerId, log: runtime.log });
       return { job: { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true }, lastRead };
     }
 
@@ -168,6 +174,7 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
       }
       const lastRead = await claim(options, result.job);
       await options.onStatus(`Job ${result.job.metadata.name} already existed for this run: following it`);
+      void recordJobEvent({ client: runtime.client, job: { name: result.job.metadata.name, namespace, uid: result.job.metadata.uid }, event: adoptedEvent(run.runId, "same-run"), reportingInstance: runtime.heartbeat.ownerId, log: runtime.log });
       return { job: { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: true }, lastRead };
     }
     const launched = { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: false };
