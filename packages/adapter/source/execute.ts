@@ -23,6 +23,7 @@ import { KubeTargetError, resolveKubeTarget, runtimeFor } from "./kube-access.ts
 import { policyFromEnv } from "./operator-policy.ts";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
 import { createRedactor } from "./redact-secrets.ts";
+import { serverLog } from "./server-log.ts";
 import { rtkHookProgram } from "./rtk-hook-program.ts";
 import { readSkillBundle } from "./skill-bundle.ts";
 import { selfPodInfo } from "./self-pod.ts";
@@ -44,6 +45,8 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
   let policy: OperatorPolicy;
   try {
     policy = policyFromEnv();
+    // An unknown CLAUDE_K8S_LOG_FORMAT is refused here, before anything could be logged in a format nobody reads.
+    serverLog();
   } catch (error) {
     return failure("k8s_config_invalid", (error as Error).message);
   }
@@ -136,6 +139,11 @@ async function runOnce(
   const lastLines: string[] = [];
   const container = manifests.job.spec.template.spec.containers[0];
   const redact = createRedactor(knownSecrets(manifests, run));
+  const logger = serverLog();
+  const unhide = logger.hideWhileRunning(knownSecrets(manifests, run));
+  const fields = { runId: run.runId, agentId: run.agent.id, job: `${manifests.names.namespace}/${manifests.names.job}` };
+  logger.log("info", "run starting", fields);
+  try {
 
   const outcome: RunJobOutcome = await runJob({
     runtime,
@@ -194,7 +202,12 @@ async function runOnce(
     redact,
     now: () => new Date(),
   });
+  if (result.errorCode) logger.log(result.errorCode === "cancelled" ? "info" : "warn", `run failed: ${result.errorCode}`, fields);
+  else logger.log("info", "run succeeded", fields);
   return { result, outcome };
+  } finally {
+    unhide();
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { KubeConfig } from "@kubernetes/client-node";
 import { closeOnShutdown, createRuntimeContext, type RuntimeContext } from "@claude-k8s/k8s-runtime";
+import { serverLog } from "./server-log.ts";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -75,8 +76,6 @@ export class KubeTargetError extends Error {
 
 const runtimes = new Map<string, Promise<RuntimeContext>>();
 
-/** Process-level messages (watch trouble, sweeps) go to the server's log, never into a run's transcript. */
-const serverLog = (line: string) => void process.stderr.write(`[claude-k8s] ${line}\n`);
 
 let shutdownHook: (() => void) | undefined;
 
@@ -89,7 +88,8 @@ export function runtimeFor(target: KubeTarget): Promise<RuntimeContext> {
   shutdownHook ??= closeOnShutdown(closeRuntimes);
   let runtime = runtimes.get(target.source);
   if (!runtime) {
-    runtime = createRuntimeContext(target.kubeConfig, { log: serverLog });
+    // Process-level messages (watch trouble, sweeps) go to the server's log, never into a run's transcript.
+    runtime = createRuntimeContext(target.kubeConfig, { log: serverLog().runtimeLog });
     runtime.catch(() => runtimes.delete(target.source));
     runtimes.set(target.source, runtime);
   }

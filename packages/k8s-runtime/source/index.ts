@@ -43,3 +43,4 @@ export type { EventLike } from "./run/namespace-watches.ts";
 export { EXPLAIN_LIMITS, explainPodFailure, type FailingContainer, firstFailingContainer, type PodFailureFacts } from "./decisions/explain-pod-failure.ts";
 export { adoptedEvent, type JobRefForEvent, jobEventObject, type RunEndFacts, type RunEvent, type RunEventReason, runEndEvents } from "./decisions/run-events.ts";
 export { type RecordJobEventOptions, recordJobEvent } from "./run/record-job-event.ts";
+export type { LogFields, LogLevel, RuntimeLog } from "./log-fields.ts";

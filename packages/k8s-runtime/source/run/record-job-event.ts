@@ -1,5 +1,6 @@
 import { type JobRefForEvent, jobEventObject, type RunEvent } from "../decisions/run-events.ts";
 import type { KubeClient } from "../kube/kube-client.ts";
+import type { RuntimeLog } from "../log-fields.ts";
 
 export interface RecordJobEventOptions {
   client: KubeClient;
@@ -7,7 +8,7 @@ export interface RecordJobEventOptions {
   event: RunEvent;
   /** Who wrote it: the adapter process's owner id. */
   reportingInstance: string;
-  log: (line: string) => void;
+  log: RuntimeLog;
   now?: () => Date;
 }
 
@@ -22,7 +23,7 @@ export async function recordJobEvent(options: RecordJobEventOptions): Promise<bo
     await options.client.request({ method: "POST", path: `/api/v1/namespaces/${options.job.namespace}/events`, body, attempts: 2 });
     return true;
   } catch (error) {
-    options.log(`could not record Event ${options.event.reason} on Job ${options.job.namespace}/${options.job.name} (grant "create events" in the Role to see it in kubectl describe): ${(error as Error).message}`);
+    options.log(`could not record Event ${options.event.reason} on Job ${options.job.namespace}/${options.job.name} (grant "create events" in the Role to see it in kubectl describe): ${(error as Error).message}`, { level: "warn", job: `${options.job.namespace}/${options.job.name}` });
     return false;
   }
 }

@@ -181,7 +181,7 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
     await options.onStatus(`created Job ${namespace}/${launched.name}`);
     return { job: launched, lastRead: result.job };
   } finally {
-    await lock.release().catch((error: unknown) => runtime.log(`could not release the launch lock of agent ${run.agentId}: ${(error as Error).message}`));
+    await lock.release().catch((error: unknown) => runtime.log(`could not release the launch lock of agent ${run.agentId}: ${(error as Error).message}`, { level: "warn", runId: run.runId, agentId: run.agentId }));
   }
 }
 
@@ -342,7 +342,7 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
   try {
     cleanup = await cleanupRun({ client: runtime.client, namespace: job.namespace, jobName: job.name, jobUid: job.uid, secretNames, jobs: watches.jobs, retainJob: keep });
   } catch (error) {
-    runtime.log(`cleanup of Job ${job.name} failed: ${(error as Error).message}`);
+    runtime.log(`cleanup of Job ${job.name} failed: ${(error as Error).message}`, { level: "error", runId: options.run.runId, agentId: options.run.agentId, job: `${job.namespace}/${job.name}` });
     cleanup = "failed";
   }
   if (first.why === "cancelled") cancelled = { acknowledgedAt: new Date().toISOString(), podsGone: cleanup === "gone" || cleanup === "already-gone", ...(cleanup === "failed" ? { jobMayStillRun: true } : {}) };
