@@ -1,4 +1,4 @@
-import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, type RunJobOutcome, runJob } from "@claude-k8s/k8s-runtime";
+import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, outcomeClassOf, type RunJobOutcome, runJob, runtimeMetrics } from "@claude-k8s/k8s-runtime";
 import {
   type AdapterConfig,
   buildRunManifests,
@@ -202,6 +202,7 @@ async function runOnce(
     redact,
     now: () => new Date(),
   });
+  runtimeMetrics.runFinished(outcomeClassOf(result.errorCode), result.errorCode ?? undefined);
   if (result.errorCode) logger.log(result.errorCode === "cancelled" ? "info" : "warn", `run failed: ${result.errorCode}`, fields);
   else logger.log("info", "run succeeded", fields);
   return { result, outcome };

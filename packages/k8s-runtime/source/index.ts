@@ -44,3 +44,5 @@ export { EXPLAIN_LIMITS, explainPodFailure, type FailingContainer, firstFailingC
 export { adoptedEvent, type JobRefForEvent, jobEventObject, type RunEndFacts, type RunEvent, type RunEventReason, runEndEvents } from "./decisions/run-events.ts";
 export { type RecordJobEventOptions, recordJobEvent } from "./run/record-job-event.ts";
 export type { LogFields, LogLevel, RuntimeLog } from "./log-fields.ts";
+export { type ApiRequestKind, apiRequestKind } from "./metrics/api-request-kind.ts";
+export { METER_NAME, outcomeClassOf, type RunOutcomeClass, runtimeMetrics } from "./metrics/runtime-metrics.ts";

@@ -51,6 +51,7 @@ export interface LaunchedJob {
 }
 
 import type { ContainerExit } from "../decisions/settle-run.ts";
+import { runtimeMetrics } from "../metrics/runtime-metrics.ts";
 
 export type { ContainerExit };
 
@@ -98,6 +99,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   const watches = acquireNamespaceWatches(runtime.hub, namespace);
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
   let launched: Launch | undefined;
+  runtimeMetrics.runStarted();
   try {
     await runtime.heartbeat.ensure(namespace);
     // Nothing is decided or launched on watches that cannot see: their first list must succeed.
@@ -124,6 +126,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
     if (error instanceof KubeUnreachableError) return { kind: "not-launched", code: "k8s_api_unreachable", message: error.message };
     throw error;
   } finally {
+    runtimeMetrics.runEnded();
     owners.release();
     watches.release();
   }
@@ -215,6 +218,10 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
   const { job } = launch;
   const container = manifests.names.container;
   await options.onLaunched?.(job);
+  // For the startup and result-latency histograms (an adopted Job's create is not this run's).
+  const followedAt = Date.now();
+  let containerEndedAt: number | undefined;
+  if (job.adopted) runtimeMetrics.runAdopted();
 
   const wakeup = new Wakeup();
   let logFollowing: Promise<FollowLogReport> | undefined;
@@ -264,12 +271,14 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
       const verdict = observation.verdict;
       if (verdict.kind === "waiting") void options.onStatus(`pod ${observation.pod.metadata?.name}: ${verdict.stage} (${verdict.reason}${verdict.message ? `: ${verdict.message}` : ""})`);
       if (verdict.kind === "running") {
+        if (!containerStarted && !job.adopted) runtimeMetrics.jobStarted((Date.now() - followedAt) / 1000);
         containerStarted = true;
         void options.onStatus(`pod ${observation.pod.metadata?.name}: running`);
         startLog();
       }
       if (verdict.kind === "terminated") {
         containerEnded = true;
+        containerEndedAt ??= Date.now();
         for (const wake of [...terminationWaiters]) wake();
         startLog();
       }
@@ -345,6 +354,7 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
     runtime.log(`cleanup of Job ${job.name} failed: ${(error as Error).message}`, { level: "error", runId: options.run.runId, agentId: options.run.agentId, job: `${job.namespace}/${job.name}` });
     cleanup = "failed";
   }
+  if (containerEndedAt !== undefined && first.why !== "cancelled") runtimeMetrics.resultReady((Date.now() - containerEndedAt) / 1000);
   if (first.why === "cancelled") cancelled = { acknowledgedAt: new Date().toISOString(), podsGone: cleanup === "gone" || cleanup === "already-gone", ...(cleanup === "failed" ? { jobMayStillRun: true } : {}) };
 
   return {

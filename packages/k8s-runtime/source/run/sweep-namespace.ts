@@ -6,6 +6,8 @@ import type { JobLike, PodLike } from "../kube-objects.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import type { KubeClient } from "../kube/kube-client.ts";
 import { MANAGED_SELECTOR } from "./namespace-watches.ts";
+import { apiRequestKind } from "../metrics/api-request-kind.ts";
+import { runtimeMetrics } from "../metrics/runtime-metrics.ts";
 
 export interface SweepReport {
   namespace: string;
@@ -61,6 +63,7 @@ export async function sweepNamespace(
     const preconditions = { ...(uid ? { uid } : {}), ...(resourceVersion ? { resourceVersion } : {}) };
     try {
       await client.request({ method: "DELETE", path: `${path}/${name}`, body: { apiVersion: "v1", kind: "DeleteOptions", ...body, preconditions }, signal: options.signal });
+      runtimeMetrics.sweepDeleted(apiRequestKind("DELETE", path).resource, 1);
     } catch (error) {
       if (error instanceof KubeApiError && (error.isNotFound || error.isConflict)) return;
       report.failures.push(`${path}/${name}: ${(error as Error).message}`);
