@@ -67,6 +67,9 @@ describe("claude-k8s against the lab", () => {
       const sweep = capture();
       expect(await main(["sweep", "--kubeconfig", agent.kubeconfig, "--namespace", agent.namespace], sweep.io), sweep.errors()).toBe(0);
       expect(sweep.text()).toContain(`nothing to sweep in ${agent.namespace}`);
+      const sweepJson = capture();
+      expect(await main(["sweep", "--kubeconfig", agent.kubeconfig, "--namespace", agent.namespace, "--json"], sweepJson.io), sweepJson.errors()).toBe(0);
+      expect(JSON.parse(sweepJson.text())).toEqual({ namespace: agent.namespace, deleted: false, items: [], leftAlone: [], failures: [] });
     } finally {
       await model.close();
     }
