@@ -46,3 +46,4 @@ export { type RecordJobEventOptions, recordJobEvent } from "./run/record-job-eve
 export type { LogFields, LogLevel, RuntimeLog } from "./log-fields.ts";
 export { type ApiRequestKind, apiRequestKind } from "./metrics/api-request-kind.ts";
 export { METER_NAME, outcomeClassOf, type RunOutcomeClass, runtimeMetrics } from "./metrics/runtime-metrics.ts";
+export { type DryRunFinding, dryRunCreate } from "./run/dry-run-create.ts";
