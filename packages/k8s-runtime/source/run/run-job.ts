@@ -11,6 +11,7 @@ import { reconcileRun } from "./reconcile-run.ts";
 import { adoptedEvent } from "../decisions/run-events.ts";
 import { recordJobEvent } from "./record-job-event.ts";
 import { recordRunEndEvents } from "./run-end-events.ts";
+import { runtimeMetrics } from "../metrics/runtime-metrics.ts";
 import { Wakeup } from "./wakeup.ts";
 import { checkRunDurations } from "./check-run-durations.ts";
 import { type CleanupOutcome, cleanupRun } from "./cleanup-run.ts";
@@ -51,7 +52,6 @@ export interface LaunchedJob {
 }
 
 import type { ContainerExit } from "../decisions/settle-run.ts";
-import { runtimeMetrics } from "../metrics/runtime-metrics.ts";
 
 export type { ContainerExit };
 
