@@ -1,5 +1,7 @@
 import { hang, startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
-import { eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { createKubeClient, MANAGED_SELECTOR, sweepNamespace } from "@claude-k8s/k8s-runtime";
+import { adminClients, eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
+import { KubeConfig } from "@kubernetes/client-node";
 import { metrics } from "@opentelemetry/api";
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,5 +86,24 @@ describe("metrics through @opentelemetry/api", () => {
     expect(sum(requests, { "claude_k8s.api.verb": "watch", "claude_k8s.api.resource": "pods" })).toBeGreaterThanOrEqual(1);
     expect(sum(requests, { "claude_k8s.api.verb": "get", "claude_k8s.api.resource": "pods/log" })).toBeGreaterThanOrEqual(2);
     expect(sum(requests, { "claude_k8s.api.verb": "delete", "claude_k8s.api.resource": "jobs" })).toBeGreaterThanOrEqual(3);
+  });
+
+  it("count the sweep's deletions by resource", async () => {
+    // A run's Secret whose run never made a Job: the sweep takes it once it is old enough (here: a sweep an hour ahead).
+    const labels = Object.fromEntries(MANAGED_SELECTOR.split(",").map((pair) => pair.split("=") as [string, string]));
+    await adminClients().core.createNamespacedSecret({ namespace: agent.namespace, body: { metadata: { name: "left-by-a-lost-run", labels: { ...labels, "paperclip.io/run-id": "lost-run" } }, stringData: { x: "y" } } });
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(agent.kubeconfig);
+    const client = await createKubeClient(kubeConfig);
+    try {
+      const before = sum((await collected()).get("claude_k8s.sweep.deletions")?.points, { "claude_k8s.api.resource": "secrets" });
+      const report = await sweepNamespace(client, agent.namespace, { delete: true, now: Date.now() + 3_600_000 });
+      expect(report.plan.secrets.map((item) => item.object.metadata?.name)).toEqual(["left-by-a-lost-run"]);
+      const after = await collected();
+      expect(after.get("claude_k8s.sweep.deletions")?.unit).toBe("{object}");
+      expect(sum(after.get("claude_k8s.sweep.deletions")?.points, { "claude_k8s.api.resource": "secrets" }) - before).toBe(1);
+    } finally {
+      client.close();
+    }
   });
 });
