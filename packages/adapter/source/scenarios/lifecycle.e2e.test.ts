@@ -84,6 +84,10 @@ describe("a run's lifecycle, from outside", () => {
       await admin.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: agent.namespace, gracePeriodSeconds: 0 });
       const result = await running;
       expect(result.errorCode).toBe("claude_truncated");
+      // No result: the container itself was stopped, so the message explains the pod too (its exit, its Events, the log's tail).
+      expect(result.errorMessage).toMatch(/container claude: \w+ \(exit code \d+/);
+      expect(result.errorMessage).toContain("pod events (oldest first):\n");
+      expect(result.errorMessage).toMatch(/last \d+ log lines?:\n/);
       await noLeftovers(run.ctx.runId);
     } finally {
       await model.close();
