@@ -48,13 +48,25 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
     // An unknown CLAUDE_K8S_LOG_FORMAT is refused here, before anything could be logged in a format nobody reads.
     serverLog();
   } catch (error) {
-    return failure("k8s_config_invalid", (error as Error).message);
+    const result = failure("k8s_config_invalid", (error as Error).message);
+    runtimeMetrics.runFinished("failure", result.errorCode ?? undefined);
+    return result;
   }
   return executeWithPolicy(ctx, policy);
 }
 
 /** execute() under a given policy: the CLI passes the operator's (its config is the operator's own). */
 export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: OperatorPolicy): Promise<AdapterExecutionResult> {
+  const result = await executeOnce(ctx, policy);
+  // Once per run, whatever it took (a fresh-session retry is one run): the metric and the server log's last word.
+  runtimeMetrics.runFinished(outcomeClassOf(result.errorCode), result.errorCode ?? undefined);
+  const fields = { runId: ctx.runId, agentId: ctx.agent.id };
+  if (result.errorCode) serverLog().log(result.errorCode === "cancelled" ? "info" : "warn", `run failed: ${result.errorCode}`, fields);
+  else serverLog().log("info", "run succeeded", fields);
+  return result;
+}
+
+async function executeOnce(ctx: AdapterExecutionContext, policy: OperatorPolicy): Promise<AdapterExecutionResult> {
   const status = (line: string) => ctx.onLog("stdout", `[claude-k8s] ${line}\n`);
   const parsed = parseAdapterConfig(ctx.config);
   if (!parsed.ok) return failure("k8s_config_invalid", parsed.error.message);
@@ -142,7 +154,7 @@ async function runOnce(
   const logger = serverLog();
   const unhide = logger.hideWhileRunning(knownSecrets(manifests, run));
   const fields = { runId: run.runId, agentId: run.agent.id, job: `${manifests.names.namespace}/${manifests.names.job}` };
-  logger.log("info", "run starting", fields);
+  logger.log("info", "Job starting", fields);
   try {
 
   const outcome: RunJobOutcome = await runJob({
@@ -202,9 +214,7 @@ async function runOnce(
     redact,
     now: () => new Date(),
   });
-  runtimeMetrics.runFinished(outcomeClassOf(result.errorCode), result.errorCode ?? undefined);
-  if (result.errorCode) logger.log(result.errorCode === "cancelled" ? "info" : "warn", `run failed: ${result.errorCode}`, fields);
-  else logger.log("info", "run succeeded", fields);
+  logger.log("info", `Job finished: ${result.errorCode ?? "success"}`, fields);
   return { result, outcome };
   } finally {
     unhide();
