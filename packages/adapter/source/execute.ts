@@ -45,8 +45,6 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
   let policy: OperatorPolicy;
   try {
     policy = policyFromEnv();
-    // An unknown CLAUDE_K8S_LOG_FORMAT is refused here, before anything could be logged in a format nobody reads.
-    serverLog();
   } catch (error) {
     const result = failure("k8s_config_invalid", (error as Error).message);
     runtimeMetrics.runFinished("failure", result.errorCode ?? undefined);
@@ -57,6 +55,13 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
 
 /** execute() under a given policy: the CLI passes the operator's (its config is the operator's own). */
 export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: OperatorPolicy): Promise<AdapterExecutionResult> {
+  try {
+    // An unknown CLAUDE_K8S_LOG_FORMAT is refused before anything could be logged in a format nobody reads.
+    serverLog();
+  } catch (error) {
+    runtimeMetrics.runFinished("failure", "k8s_config_invalid");
+    return failure("k8s_config_invalid", (error as Error).message);
+  }
   const result = await executeOnce(ctx, policy);
   // Once per run, whatever it took (a fresh-session retry is one run): the metric and the server log's last word.
   runtimeMetrics.runFinished(outcomeClassOf(result.errorCode), result.errorCode ?? undefined);
