@@ -1,4 +1,4 @@
-import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, type RunJobOutcome, runJob } from "@claude-k8s/k8s-runtime";
+import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, outcomeClassOf, type RunJobOutcome, runJob, runtimeMetrics } from "@claude-k8s/k8s-runtime";
 import {
   type AdapterConfig,
   buildRunManifests,
@@ -24,12 +24,15 @@ import { KubeTargetError, resolveKubeTarget, runtimeFor } from "./kube-access.ts
 import { policyFromEnv } from "./operator-policy.ts";
 import type { AdapterExecutionContext, AdapterExecutionResult } from "./paperclip-types.ts";
 import { createRedactor } from "./redact-secrets.ts";
+import { serverLog } from "./server-log.ts";
 import { rtkHookProgram } from "./rtk-hook-program.ts";
 import { readSkillBundle } from "./skill-bundle.ts";
 import { selfPodInfo } from "./self-pod.ts";
 import { prepareSharedDirectories } from "./shared-volume.ts";
 
 export const ADAPTER_TYPE = "claude_k8s";
+/** How many trailing log lines a pod-level failure message quotes. */
+const FAILURE_TAIL_LINES = 30;
 /** How many trailing text lines (the CLI's stderr, shell errors) the outcome reads. */
 const STDERR_TAIL_LINES = 200;
 
@@ -44,13 +47,32 @@ export async function execute(ctx: AdapterExecutionContext): Promise<AdapterExec
   try {
     policy = policyFromEnv();
   } catch (error) {
-    return failure("k8s_config_invalid", (error as Error).message);
+    const result = failure("k8s_config_invalid", (error as Error).message);
+    runtimeMetrics.runFinished("failure", result.errorCode ?? undefined);
+    return result;
   }
   return executeWithPolicy(ctx, policy);
 }
 
 /** execute() under a given policy: the CLI passes the operator's (its config is the operator's own). */
 export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: OperatorPolicy): Promise<AdapterExecutionResult> {
+  try {
+    // An unknown CLAUDE_K8S_LOG_FORMAT is refused before anything could be logged in a format nobody reads.
+    serverLog();
+  } catch (error) {
+    runtimeMetrics.runFinished("failure", "k8s_config_invalid");
+    return failure("k8s_config_invalid", (error as Error).message);
+  }
+  const result = await executeOnce(ctx, policy);
+  // Once per run, whatever it took (a fresh-session retry is one run): the metric and the server log's last word.
+  runtimeMetrics.runFinished(outcomeClassOf(result.errorCode), result.errorCode ?? undefined);
+  const fields = { runId: ctx.runId, agentId: ctx.agent.id };
+  if (result.errorCode) serverLog().log(result.errorCode === "cancelled" ? "info" : "warn", `run failed: ${result.errorCode}`, fields);
+  else serverLog().log("info", "run succeeded", fields);
+  return result;
+}
+
+async function executeOnce(ctx: AdapterExecutionContext, policy: OperatorPolicy): Promise<AdapterExecutionResult> {
   const status = (line: string) => ctx.onLog("stdout", `[claude-k8s] ${line}\n`);
   const parsed = parseAdapterConfig(ctx.config);
   if (!parsed.ok) return failure("k8s_config_invalid", parsed.error.message);
@@ -148,6 +170,11 @@ async function runOnce(
   const lastLines: string[] = [];
   const container = manifests.job.spec.template.spec.containers[0];
   const redact = createRedactor(knownSecrets(manifests, run));
+  const logger = serverLog();
+  const unhide = logger.hideWhileRunning(knownSecrets(manifests, run));
+  const fields = { runId: run.runId, agentId: run.agent.id, job: `${manifests.names.namespace}/${manifests.names.job}` };
+  logger.log("info", "Job starting", fields);
+  try {
 
   const outcome: RunJobOutcome = await runJob({
     runtime,
@@ -183,7 +210,7 @@ async function runOnce(
         if (textLines.length > STDERR_TAIL_LINES) textLines.shift();
       }
       lastLines.push(line);
-      if (lastLines.length > 5) lastLines.shift();
+      if (lastLines.length > FAILURE_TAIL_LINES) lastLines.shift();
       await ctx.onLog("stdout", `${line}\n`);
     },
     onStatus: status,
@@ -203,9 +230,14 @@ async function runOnce(
     // Paperclip reads a stored cwd as a server path (and trusts it if it exists there).
     ...(manifests.serverWorkingDir ? { cwd: manifests.serverWorkingDir } : {}),
     lastLines,
+    redact,
     now: () => new Date(),
   });
+  logger.log("info", `Job finished: ${result.errorCode ?? "success"}`, fields);
   return { result, outcome };
+  } finally {
+    unhide();
+  }
 }
 
 /**

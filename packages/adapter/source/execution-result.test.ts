@@ -122,4 +122,19 @@ describe("toExecutionResult", () => {
     const truncated = toExecutionResult(facts(finished({ container: { exitCode: 137, reason: "Error", message: "", oomKilled: false } }), summaryOf("killed-mid-run")));
     expect(truncated.errorCode).toBe("claude_truncated");
   });
+
+  it("explains a crashed container: its reason, exit code and message, the pod's Events and the log's last 30 lines, secrets hidden", () => {
+    const secret = "sk-ant-api03-very-secret-value";
+    const pod = { metadata: { name: "ac-agent-run-abc-x1" }, status: { phase: "Failed", containerStatuses: [{ name: "claude", state: { terminated: { exitCode: 3, reason: "Error", message: `fatal: token ${secret} rejected` } } }] } };
+    const outcome = finished({ container: { exitCode: 3, reason: "Error", message: `fatal: token ${secret} rejected`, oomKilled: false }, lastPod: { pod, verdict: { kind: "terminated", exitCode: 3, reason: "Error", message: "", oomKilled: false } }, events: ["warning BackOff: back-off restarting"] });
+    const lines = Array.from({ length: 40 }, (_, index) => `line ${index}`);
+    const result = toExecutionResult({ ...facts(outcome, noOutput(), { lastLines: lines }), redact: (text: string) => text.split(secret).join("[redacted]") });
+    const message = result.errorMessage ?? "";
+    expect(message).toContain("container claude: Error (exit code 3): fatal: token [redacted] rejected");
+    expect(message).toContain("warning BackOff: back-off restarting");
+    expect(message).toContain("last 30 log lines:");
+    expect(message).toContain("line 39");
+    expect(message).not.toContain("line 9\n");
+    expect(message).not.toContain(secret);
+  });
 });

@@ -1,4 +1,4 @@
-import type { RunJobOutcome } from "@claude-k8s/k8s-runtime";
+import { explainPodFailure, type RunJobOutcome } from "@claude-k8s/k8s-runtime";
 import { classifyOutcome, type RunSummary } from "@claude-k8s/stream-parser";
 import type { BillingFacts } from "./credentials.ts";
 import type { AdapterExecutionResult } from "./paperclip-types.ts";
@@ -13,8 +13,10 @@ export interface ExecutionFacts {
   configuredModel?: string;
   /** The run's workspace cwd as the server names it, stored with the session (Paperclip hands it back on resume). */
   cwd?: string;
-  /** The last lines of the log, for failure messages. */
+  /** The last lines of the log (up to 30), for failure messages. */
   lastLines: readonly string[];
+  /** Hides the run's secret values; a failure message quotes the termination message and Events, which the log's redaction never saw. */
+  redact?: (text: string) => string;
   now: () => Date;
 }
 
@@ -54,17 +56,17 @@ export function toExecutionResult(facts: ExecutionFacts): AdapterExecutionResult
   }
   if (outcome.timedOut) {
     const why = outcome.jobFailure?.deadlineExceeded ? `${job} exceeded its activeDeadlineSeconds` : outcome.podFailure?.code === "timeout" ? `the pod of ${job} exceeded its deadline` : `${job} did not finish within timeoutSec + graceSec`;
-    return { ...base, exitCode: outcome.container?.exitCode ?? null, signal: null, timedOut: true, errorCode: "timeout", errorMessage: withTail(`timeout: ${why}`, facts.lastLines, outcome.events), resultJson };
+    return { ...base, exitCode: outcome.container?.exitCode ?? null, signal: null, timedOut: true, errorCode: "timeout", errorMessage: explain(`timeout: ${why}`, facts), resultJson };
   }
   const hasResult = facts.summary.result !== null;
   if (outcome.podFailure && !hasResult) {
-    return { ...base, exitCode: null, signal: null, timedOut: false, errorCode: outcome.podFailure.code, errorMessage: withTail(`${job}: ${outcome.podFailure.message}`, facts.lastLines, outcome.events), resultJson };
+    return { ...base, exitCode: null, signal: null, timedOut: false, errorCode: outcome.podFailure.code, errorMessage: explain(`${job}: ${outcome.podFailure.message}`, facts), resultJson };
   }
   if (outcome.deletedExternally && !hasResult && outcome.container === undefined) {
-    return { ...base, exitCode: null, signal: null, timedOut: false, errorCode: "k8s_job_deleted_externally", errorMessage: withTail(`${job} was deleted by someone else while the run was in progress`, facts.lastLines, outcome.events), resultJson };
+    return { ...base, exitCode: null, signal: null, timedOut: false, errorCode: "k8s_job_deleted_externally", errorMessage: explain(`${job} was deleted by someone else while the run was in progress`, facts), resultJson };
   }
   if (outcome.container?.oomKilled && !hasResult) {
-    return { ...base, exitCode: outcome.container.exitCode, signal: "SIGKILL", timedOut: false, errorCode: "k8s_oom_killed", errorMessage: withTail(`${job}: claude was killed for exceeding the container's memory limit (OOMKilled); raise resources.limits.memory`, facts.lastLines, outcome.events), resultJson };
+    return { ...base, exitCode: outcome.container.exitCode, signal: "SIGKILL", timedOut: false, errorCode: "k8s_oom_killed", errorMessage: explain(`${job}: claude was killed for exceeding the container's memory limit (OOMKilled); raise resources.limits.memory`, facts), resultJson };
   }
 
   const exitCode = outcome.container?.exitCode ?? null;
@@ -78,7 +80,8 @@ export function toExecutionResult(facts: ExecutionFacts): AdapterExecutionResult
     signal: null,
     timedOut: false,
     errorCode: verdict.code,
-    errorMessage: verdict.message,
+    // Without a result event the container itself failed (crash, killed, cut off): explain the pod too.
+    errorMessage: hasResult ? verdict.message : explain(verdict.message, facts),
     ...(verdict.errorFamily ? { errorFamily: verdict.errorFamily } : {}),
     ...(verdict.retryNotBefore ? { retryNotBefore: verdict.retryNotBefore } : {}),
     ...(verdict.clearSession ? { clearSession: true } : {}),
@@ -116,10 +119,13 @@ function transcriptFields(facts: ExecutionFacts): Omit<AdapterExecutionResult, "
   };
 }
 
-function withTail(message: string, lines: readonly string[], events: readonly string[] = []): string {
-  const clip = (line: string) => (line.length > 300 ? `${line.slice(0, 300)}…` : line);
-  const parts = [message];
-  if (events.length > 0) parts.push(`pod events:\n${events.slice(-5).map(clip).join("\n")}`);
-  if (lines.length > 0) parts.push(`last log lines:\n${lines.slice(-5).map(clip).join("\n")}`);
-  return parts.join("\n");
+/**
+ * A pod-level failure's message: the headline, then what the pod says (first failing
+ * container, pod reason, Events) and the log's last lines, with the run's secrets hidden.
+ */
+function explain(headline: string, facts: ExecutionFacts): string {
+  const outcome = facts.outcome;
+  if (outcome.kind !== "finished") return headline;
+  const message = explainPodFailure({ headline, ...(outcome.lastPod ? { pod: outcome.lastPod.pod } : {}), events: outcome.events, logLines: facts.lastLines });
+  return facts.redact ? facts.redact(message) : message;
 }

@@ -1,14 +1,12 @@
 import { closeOnShutdown, createRuntimeContext, type KubeTarget, type RuntimeContext } from "@claude-k8s/k8s-runtime";
 import { instanceIdFromEnv } from "./instance-id.ts";
+import { serverLog } from "./server-log.ts";
 
 // Target resolution lives in k8s-runtime (the package that owns every cluster call); the
 // adapter keeps one runtime per cluster identity per process.
 export { type KubeTarget, KubeTargetError, resolveKubeTarget, runsInCluster } from "@claude-k8s/k8s-runtime";
 
 const runtimes = new Map<string, Promise<RuntimeContext>>();
-
-/** Process-level messages (watch trouble, sweeps) go to the server's log, never into a run's transcript. */
-const serverLog = (line: string) => void process.stderr.write(`[claude-k8s] ${line}\n`);
 
 let shutdownHook: (() => void) | undefined;
 
@@ -21,7 +19,8 @@ export function runtimeFor(target: KubeTarget): Promise<RuntimeContext> {
   shutdownHook ??= closeOnShutdown(closeRuntimes);
   let runtime = runtimes.get(target.source);
   if (!runtime) {
-    runtime = createRuntimeContext(target.kubeConfig, { log: serverLog, instanceId: instanceIdFromEnv() });
+    // Process-level messages (watch trouble, sweeps) go to the server's log, never into a run's transcript.
+    runtime = createRuntimeContext(target.kubeConfig, { log: serverLog().runtimeLog, instanceId: instanceIdFromEnv() });
     runtime.catch(() => runtimes.delete(target.source));
     runtimes.set(target.source, runtime);
   }

@@ -5,6 +5,7 @@ import { policyFromEnv } from "./operator-policy.ts";
 import { executionPolicyCheck } from "./paperclip-execution-policy.ts";
 import type { AdapterEnvironmentCheck, AdapterEnvironmentTestContext, AdapterEnvironmentTestResult } from "./paperclip-types.ts";
 import { selfPodInfo } from "./self-pod.ts";
+import { logFormatFromEnv } from "./server-log.ts";
 
 /** Every permission the runtime uses, as (group, resource, subresource, verb). */
 export const REQUIRED_PERMISSIONS: readonly { group: string; resource: string; subresource?: string; verbs: readonly string[] }[] = [
@@ -15,7 +16,8 @@ export const REQUIRED_PERMISSIONS: readonly { group: string; resource: string; s
   // list: the sweep looks for Secrets whose run is gone.
   { group: "", resource: "secrets", verbs: ["create", "get", "list", "update", "patch", "delete"] },
   { group: "", resource: "persistentvolumeclaims", verbs: ["get"] },
-  { group: "", resource: "events", verbs: ["list", "watch"] },
+  // create: the adapter writes Events on its Jobs (adopted, cancelled, timed out, cleanup failed).
+  { group: "", resource: "events", verbs: ["create", "list", "watch"] },
   { group: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "list", "watch", "update", "patch", "delete"] },
 ];
 
@@ -40,6 +42,11 @@ export async function testEnvironmentWithPolicy(ctx: AdapterEnvironmentTestConte
   const result = () => ({ adapterType: ctx.adapterType, status: overallStatus(checks), checks, testedAt: new Date().toISOString() });
   const executionPolicy = executionPolicyCheck(process.env);
   if (executionPolicy) checks.push(executionPolicy);
+  try {
+    logFormatFromEnv(process.env);
+  } catch (error) {
+    checks.push({ code: "k8s_log_format_invalid", level: "error", message: "runs would be refused: the server's log format is unknown", detail: (error as Error).message, hint: "set CLAUDE_K8S_LOG_FORMAT to text or json, or unset it" });
+  }
 
   const parsed = parseAdapterConfig(ctx.config);
   if (!parsed.ok) {

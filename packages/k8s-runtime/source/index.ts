@@ -43,3 +43,10 @@ export { type PeriodicSweep, startPeriodicSweep } from "./run/periodic-sweep.ts"
 export type { EventLike } from "./run/namespace-watches.ts";
 export { type KubeTarget, KubeTargetError, resolveKubeTarget, runsInCluster } from "./target/kube-target.ts";
 export { describeSelfPod, selfPodInfo } from "./target/self-pod.ts";
+export { EXPLAIN_LIMITS, explainPodFailure, type FailingContainer, firstFailingContainer, type PodFailureFacts } from "./decisions/explain-pod-failure.ts";
+export { adoptedEvent, type JobRefForEvent, jobEventObject, type RunEndFacts, type RunEvent, type RunEventReason, runEndEvents } from "./decisions/run-events.ts";
+export { type RecordJobEventOptions, recordJobEvent } from "./run/record-job-event.ts";
+export type { LogFields, LogLevel, RuntimeLog } from "./log-fields.ts";
+export { type ApiRequestKind, apiRequestKind } from "./metrics/api-request-kind.ts";
+export { METER_NAME, outcomeClassOf, type RunOutcomeClass, runtimeMetrics } from "./metrics/runtime-metrics.ts";
+export { type DryRunFinding, dryRunCreate } from "./run/dry-run-create.ts";

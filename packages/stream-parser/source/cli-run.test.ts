@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type CliIo, EXIT_USAGE, runCli } from "./cli-run.ts";
+import { type CliIo, EXIT_FAILED_OUTCOME, EXIT_USAGE, runCli } from "./cli-run.ts";
 import { fixturesDir, readFixture } from "./test-utils/fixtures.ts";
 
 async function cli(args: string[], options: { stdin?: Uint8Array[]; isTTY?: boolean; env?: Record<string, string> } = {}) {
@@ -63,6 +63,16 @@ describe("claude-stream summary", () => {
     expect(JSON.parse(stdout).outcome).toMatchObject({ code: "session_unavailable", clearSession: true });
   });
 
+  it("--fail-on-error exits 1 on a failed outcome (the JSON still printed) and 0 on a success", async () => {
+    const failed = await cli(["summary", fixture("resume-unknown"), "--exit-code", "1", "--stderr", fixture("resume-unknown", "stderr"), "--fail-on-error"]);
+    expect(failed.code).toBe(EXIT_FAILED_OUTCOME);
+    expect(JSON.parse(failed.stdout).outcome.code).toBe("session_unavailable");
+    const ok = await cli(["summary", fixture("text-only"), "--exit-code", "0", "--fail-on-error"]);
+    expect(ok.code).toBe(0);
+    // Without the flag a failed outcome still exits 0: the input was read.
+    expect((await cli(["summary", fixture("resume-unknown"), "--exit-code", "1"])).code).toBe(0);
+  });
+
   it("reads stdin for -", async () => {
     const bytes = readFixture("rate-429");
     const { code, stdout } = await cli(["summary", "-"], { stdin: [bytes.subarray(0, 1000), bytes.subarray(1000)] });
@@ -76,7 +86,7 @@ describe("claude-stream summary", () => {
     [["summary", "a", "--exit-code"], /--exit-code needs a value/],
     [["summary", "a", "--exit-code", "abc"], /--exit-code must be the CLI's exit status, a whole number from 0 to 255; got "abc"/],
     [["summary", "a", "--exit-code", "256"], /got "256"/],
-    [["summary", "a", "--verbose"], /unknown option "--verbose" for claude-stream summary; it takes --exit-code N, --stderr FILE, --help/],
+    [["summary", "a", "--verbose"], /unknown option "--verbose" for claude-stream summary; it takes --exit-code N, --stderr FILE, --fail-on-error, --help/],
     [["pretty", "a", "--exit-code", "1"], /unknown option "--exit-code" for claude-stream pretty/],
     [["explain", "a"], /unknown command "explain": expected summary or pretty/],
     [[], /missing command/],

@@ -19,9 +19,11 @@ export interface CliIo {
 
 /** Exit status for bad usage or unreadable input. */
 export const EXIT_USAGE = 2;
+/** Exit status of `summary --fail-on-error` when the run's outcome is not a success. */
+export const EXIT_FAILED_OUTCOME = 1;
 
 export const USAGE = `Usage:
-  claude-stream summary <file|-> [--exit-code N] [--stderr FILE]
+  claude-stream summary <file|-> [--exit-code N] [--stderr FILE] [--fail-on-error]
   claude-stream pretty <file|->
   claude-stream --help
 
@@ -33,9 +35,12 @@ from a file, or from stdin when the file is "-".
             {code, errorFamily?, retryNotBefore?, loginUrl?, clearSession?, message}.
             --exit-code N   the CLI's exit status (0-255), used to classify the outcome
             --stderr FILE   the CLI's stderr, used to classify the outcome
+            --fail-on-error exit 1 when the outcome is not a success (for scripts)
   pretty    prints a readable transcript (coloured on a terminal; NO_COLOR turns colour off).
 
-Exit status: 0 when the input was read, 2 for bad arguments or unreadable input.`;
+Exit status: 0 when the input was read (whatever the outcome, unless --fail-on-error),
+1 with --fail-on-error when the outcome is not a success, 2 for bad arguments or
+unreadable input.`;
 
 class UsageError extends Error {}
 
@@ -44,6 +49,7 @@ interface SummaryArgs {
   input: string;
   exitCode: number | null;
   stderrFile: string | null;
+  failOnError: boolean;
 }
 interface PrettyArgs {
   command: "pretty";
@@ -65,8 +71,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   try {
-    if (args.command === "summary") await summaryCommand(args, io);
-    else await prettyCommand(args, io);
+    if (args.command === "summary") {
+      const outcome = await summaryCommand(args, io);
+      return args.failOnError && outcome !== "success" ? EXIT_FAILED_OUTCOME : 0;
+    }
+    await prettyCommand(args, io);
     return 0;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -85,11 +94,16 @@ function parseArgs(argv: readonly string[]): Args {
   const positionals: string[] = [];
   let exitCode: number | null = null;
   let stderrFile: string | null = null;
+  let failOnError = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (arg === "--help" || arg === "-h") return { command: "help" };
     if (arg === "-" || !arg.startsWith("-")) {
       positionals.push(arg);
+      continue;
+    }
+    if (command === "summary" && arg === "--fail-on-error") {
+      failOnError = true;
       continue;
     }
     const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -100,13 +114,13 @@ function parseArgs(argv: readonly string[]): Args {
       else stderrFile = value;
       continue;
     }
-    const known = command === "summary" ? "--exit-code N, --stderr FILE, --help" : "--help";
+    const known = command === "summary" ? "--exit-code N, --stderr FILE, --fail-on-error, --help" : "--help";
     throw new UsageError(`unknown option ${JSON.stringify(arg)} for claude-stream ${command}; it takes ${known}.`);
   }
   if (positionals.length === 0) throw new UsageError(`missing input: claude-stream ${command} <file|->  (use - for stdin).`);
   if (positionals.length > 1) throw new UsageError(`expected one input, got ${positionals.length}: ${positionals.map((p) => JSON.stringify(p)).join(" ")}.`);
   const input = positionals[0]!;
-  return command === "summary" ? { command, input, exitCode, stderrFile } : { command, input };
+  return command === "summary" ? { command, input, exitCode, stderrFile, failOnError } : { command, input };
 }
 
 function parseExitCode(value: string): number {
@@ -130,7 +144,8 @@ async function* readInput(input: string, io: CliIo): AsyncIterable<Uint8Array | 
   }
 }
 
-async function summaryCommand(args: SummaryArgs, io: CliIo): Promise<void> {
+/** Prints the summary; answers the outcome's code. */
+async function summaryCommand(args: SummaryArgs, io: CliIo): Promise<string> {
   let stderr = "";
   if (args.stderrFile !== null) {
     try {
@@ -145,6 +160,7 @@ async function summaryCommand(args: SummaryArgs, io: CliIo): Promise<void> {
   const summary = parser.summary();
   const outcome = classifyOutcome({ summary, exitCode: args.exitCode, stderr });
   await io.write(`${JSON.stringify({ ...summaryFields(summary), outcome }, null, 2)}\n`);
+  return outcome.code;
 }
 
 /** The public JSON shape of `claude-stream summary` (documented in the README; keep the names). */

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { apiError, startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
+import { agentJobSelector } from "@claude-k8s/manifest";
 import { adminClients } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { describe, expect, it } from "vitest";
 import { useLabAgent } from "../test-utils/lab-agent.ts";
@@ -20,6 +21,14 @@ function configFile(config: Record<string, unknown>): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "cli-e2e-")), "config.json");
   writeFileSync(file, JSON.stringify(config));
   return file;
+}
+
+/** What doctor's probe left in the namespace (its Job, pods and Secret carry the probe agent's labels). */
+async function probeLeftovers(): Promise<string[]> {
+  const { core, batch } = adminClients();
+  const labelSelector = agentJobSelector("claude-k8s-doctor");
+  const [jobs, pods, secrets] = await Promise.all([batch.listNamespacedJob({ namespace: agent.namespace, labelSelector }), core.listNamespacedPod({ namespace: agent.namespace, labelSelector }), core.listNamespacedSecret({ namespace: agent.namespace, labelSelector })]);
+  return [...jobs.items, ...pods.items, ...secrets.items].map((item) => `${item.kind ?? "object"}/${item.metadata?.name}`);
 }
 
 describe("claude-k8s against the lab", () => {
@@ -56,18 +65,43 @@ describe("claude-k8s against the lab", () => {
     }
   });
 
+  it("doctor: a probe pod that cannot start is a failed check with the kubelet's reason and a fix, within the probe's deadline, and nothing left", async () => {
+    const model = await startModelServer({ script: [] });
+    try {
+      const doctor = capture();
+      expect(await main(["doctor", "--json", "--config", configFile(agent.config(model, { image: "lab.local/missing:1" }))], doctor.io), doctor.errors()).toBe(1);
+      const failed = (JSON.parse(doctor.text()).checks as { code: string; message: string; detail?: string; hint?: string }[]).find((check) => check.code === "k8s_probe_failed");
+      expect(failed?.message).toContain("lab.local/missing:1");
+      expect(failed?.detail).toMatch(/container claude: (ImagePullBackOff|ErrImagePull) \(never started\)/);
+      expect(failed?.hint).toContain("image name and tag");
+      expect(await probeLeftovers()).toEqual([]);
+    } finally {
+      await model.close();
+    }
+  });
+
   it("doctor: passes under the least-privilege ServiceAccount; sweep: finds nothing left behind", async () => {
     const model = await startModelServer({ script: [] });
     try {
       const doctor = capture();
       expect(await main(["doctor", "--config", configFile(agent.config(model))], doctor.io), doctor.text()).toBe(0);
       expect(doctor.text()).toContain("every permission the adapter uses is granted");
+      // The run probe: a dry-run create, then a pod of this config reporting what it sees.
+      expect(doctor.text()).toContain("the API server would accept the run's Job (dry run)");
+      expect(doctor.text()).toMatch(/claude in the image: \S+/);
+      expect(doctor.text()).toMatch(/node in the image: v\d+/);
+      expect(doctor.text()).toContain("credential variables the pod gets (names only): ANTHROPIC_API_KEY");
+      expect(doctor.errors()).toMatch(/doctor: starting probe Job \S+/);
+      expect(await probeLeftovers()).toEqual([]);
       const json = capture();
-      expect(await main(["doctor", "--json", "--config", configFile(agent.config(model))], json.io)).toBe(0);
+      expect(await main(["doctor", "--json", "--no-probe", "--config", configFile(agent.config(model))], json.io)).toBe(0);
       expect(JSON.parse(json.text()).checks.map((check: { code: string }) => check.code)).toContain("k8s_rbac_ok");
       const sweep = capture();
       expect(await main(["sweep", "--kubeconfig", agent.kubeconfig, "--namespace", agent.namespace], sweep.io), sweep.errors()).toBe(0);
       expect(sweep.text()).toContain(`nothing to sweep in ${agent.namespace}`);
+      const sweepJson = capture();
+      expect(await main(["sweep", "--kubeconfig", agent.kubeconfig, "--namespace", agent.namespace, "--json"], sweepJson.io), sweepJson.errors()).toBe(0);
+      expect(JSON.parse(sweepJson.text())).toEqual({ namespace: agent.namespace, deleted: false, items: [], leftAlone: [], failures: [] });
     } finally {
       await model.close();
     }

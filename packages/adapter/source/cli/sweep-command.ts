@@ -4,18 +4,20 @@ import { parseArgs, stringFlag, UsageError } from "./args.ts";
 import { labTarget } from "./lab-target.ts";
 import { instanceIdFromEnv } from "../instance-id.ts";
 
-export const sweepHelp = `usage: claude-k8s sweep --namespace NS [--delete] [--instance ID] [--lab | --kubeconfig FILE]
+export const sweepHelp = `usage: claude-k8s sweep --namespace NS [--delete] [--instance ID] [--json] [--lab | --kubeconfig FILE]
 
 Lists what claude-k8s left behind in a namespace (Jobs abandoned by a dead adapter process
 or past their TTL, pods whose Job is gone, Secrets whose run is gone) and, with --delete,
 removes it. Never touches a run whose adapter process is alive, nor anything younger than
 15 minutes; a running Job without claude-k8s's owner mark is only reported. Only the objects
 of one Paperclip instance are looked at: --instance, else CLAUDE_K8S_INSTANCE_ID, else
-PAPERCLIP_INSTANCE_ID, else "default".
+PAPERCLIP_INSTANCE_ID, else "default". --json prints
+{namespace, deleted, items: [{kind, name, reason}], leftAlone: [...], failures: [...]}.
+Exit status 1 when a delete failed.
 `;
 
 export async function sweepCommand(argv: readonly string[], io: { out: (text: string) => void }): Promise<number> {
-  const args = parseArgs(argv, { values: ["namespace", "kubeconfig", "instance"], booleans: ["delete", "lab"] });
+  const args = parseArgs(argv, { values: ["namespace", "kubeconfig", "instance"], booleans: ["delete", "lab", "json"] });
   if (args.flags.has("help")) {
     io.out(sweepHelp);
     return 0;
@@ -32,6 +34,13 @@ export async function sweepCommand(argv: readonly string[], io: { out: (text: st
       ...report.plan.jobs.map((item) => ({ kind: "job", item })),
       ...report.plan.secrets.map((item) => ({ kind: "secret", item })),
     ];
+    if (args.flags.has("json")) {
+      const describe = ({ kind, item }: { kind: string; item: (typeof report.plan.jobs)[number] }) => ({ kind, name: item.object.metadata?.name ?? "", reason: item.reason });
+      io.out(
+        `${JSON.stringify({ namespace, deleted: report.deleted, items: items.map(describe), leftAlone: report.plan.unowned.map((item) => describe({ kind: "job", item })), failures: report.failures }, null, 2)}\n`,
+      );
+      return report.failures.length > 0 ? 1 : 0;
+    }
     if (items.length === 0) io.out(`nothing to sweep in ${namespace}\n`);
     for (const { kind, item } of items) io.out(`${report.deleted ? "deleted" : "would delete"} ${kind} ${namespace}/${item.object.metadata?.name}: ${item.reason}\n`);
     for (const item of report.plan.unowned) io.out(`left alone job ${namespace}/${item.object.metadata?.name}: ${item.reason}\n`);

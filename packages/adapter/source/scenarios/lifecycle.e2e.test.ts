@@ -19,6 +19,11 @@ const runningPodOf = (runId: string) =>
     return pods.items.find((pod) => pod.status?.phase === "Running");
   }, 60_000);
 
+// The Events the adapter wrote on a Job (they outlive it: the Job itself is gone after cleanup).
+const adapterEventsOn = async (jobName: string) =>
+  (await admin.core.listNamespacedEvent({ namespace: agent.namespace, fieldSelector: `involvedObject.name=${jobName},involvedObject.kind=Job` })).items.filter((event) => event.source?.component === "claude-k8s").map((event) => ({ type: event.type, reason: event.reason, message: event.message }));
+const jobNameOf = (result: { resultJson?: Record<string, unknown> | null }) => String((result.resultJson?.kubernetes as { job?: string } | undefined)?.job);
+
 describe("a run's lifecycle, from outside", () => {
   it("deadline exceeded: timedOut with code timeout, nothing left", async () => {
     const model = await startModelServer({ script: [hang()] });
@@ -27,6 +32,8 @@ describe("a run's lifecycle, from outside", () => {
       const result = await execute(run.ctx);
       expect(result).toMatchObject({ timedOut: true, errorCode: "timeout" });
       await noLeftovers(run.ctx.runId);
+      // The Job's activeDeadlineSeconds (timeoutSec) usually ends it before the adapter's own deadline (timeoutSec + graceSec).
+      expect(await adapterEventsOn(jobNameOf(result))).toEqual([{ type: "Warning", reason: expect.stringMatching(/^Run(DeadlineExceeded|TimedOut)$/), message: expect.stringContaining(`run ${run.ctx.runId} `) }]);
     } finally {
       await model.close();
     }
@@ -59,6 +66,7 @@ describe("a run's lifecycle, from outside", () => {
       expect(result).toMatchObject({ errorCode: "cancelled", resultJson: { executionCancellation: { state: "acknowledged", forced: false } } });
       expect(run.cancellationReady).toBe(1);
       expect(await runLeftovers(agent.namespace, run.ctx.runId)).toEqual([]);
+      expect(await adapterEventsOn(jobNameOf(result))).toEqual([{ type: "Normal", reason: "RunCancelled", message: `run ${run.ctx.runId} was cancelled in Paperclip: Job deleted and its pods confirmed gone` }]);
     } finally {
       await model.close();
     }
@@ -91,6 +99,10 @@ describe("a run's lifecycle, from outside", () => {
       await admin.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: agent.namespace, gracePeriodSeconds: 0 });
       const result = await running;
       expect(result.errorCode).toBe("claude_truncated");
+      // No result: the container itself was stopped, so the message explains the pod too (its exit, its Events, the log's tail).
+      expect(result.errorMessage).toMatch(/container claude: \w+ \(exit code \d+/);
+      expect(result.errorMessage).toContain("pod events (oldest first):\n");
+      expect(result.errorMessage).toMatch(/last \d+ log lines?:\n/);
       await noLeftovers(run.ctx.runId);
     } finally {
       await model.close();

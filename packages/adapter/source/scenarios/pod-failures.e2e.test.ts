@@ -29,6 +29,8 @@ describe("pods that cannot run", () => {
     const { result, run } = await runWith({ resources: { requests: { cpu: "64", memory: "1Gi" }, limits: { cpu: "64", memory: "1Gi" } }, podScheduleTimeoutSec: 3 });
     expect(result.errorCode).toBe("k8s_pod_unschedulable");
     expect(result.errorMessage).toMatch(/Insufficient cpu/);
+    // The explainer quotes the pod's Events in the message itself.
+    expect(result.errorMessage).toMatch(/pod events \(oldest first\):\n( {2}.*\n)* {2}warning FailedScheduling: /);
     expect(run.chunks.some(({ chunk }) => chunk.includes("FailedScheduling"))).toBe(true);
   });
 
@@ -36,6 +38,7 @@ describe("pods that cannot run", () => {
     const { result } = await runWith({ image: "lab.local/missing:1" });
     expect(result.errorCode).toBe("k8s_image_pull_failed");
     expect(result.errorMessage).toContain("lab.local/missing:1");
+    expect(result.errorMessage).toMatch(/container claude: (ImagePullBackOff|ErrImagePull) \(never started\)/);
   });
 
   // kubelet-sim's lab.local/slow:1 pulls for 3 s; the real node has no slow registry (its own test covers this error).
@@ -55,5 +58,6 @@ describe("pods that cannot run", () => {
     const { result } = await runWith({ resources: { requests: { cpu: "100m", memory: "32Mi" }, limits: { cpu: "1", memory: "48Mi" } } });
     expect(result.errorCode).toBe("k8s_oom_killed");
     expect(result.errorMessage).toMatch(/resources\.limits\.memory/);
+    expect(result.errorMessage).toContain("container claude: OOMKilled (exit code 137)");
   });
 });

@@ -73,6 +73,8 @@ describe("several adapter processes", () => {
       model.release("adopted");
       const { result, log } = await later.done;
       expect(log).toContain(`adopting Job ${job!.metadata!.name}`);
+      const adopted = await admin.core.listNamespacedEvent({ namespace: agent.namespace, fieldSelector: `involvedObject.uid=${job!.metadata!.uid}` });
+      expect(adopted.items.filter((event) => event.source?.component === "claude-k8s").map((event) => [event.type, event.reason])).toEqual([["Normal", "RunAdopted"]]);
       expect(result?.errorMessage, log).toBeUndefined();
       expect(result?.summary).toContain("Finished after the handover.");
       expect(model.scriptedRequests()).toHaveLength(2);

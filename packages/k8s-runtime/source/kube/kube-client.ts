@@ -4,6 +4,8 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeApiError, KubeUnreachableError } from "./kube-api-error.ts";
 import { abortableSleep } from "./abortable-sleep.ts";
 import { retryDelayMs } from "./retry-delay.ts";
+import { apiRequestKind } from "../metrics/api-request-kind.ts";
+import { runtimeMetrics } from "../metrics/runtime-metrics.ts";
 
 export type Verb = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -89,6 +91,7 @@ export async function createKubeClient(kubeConfig: KubeConfig, options: { userAg
     const target = url(request.path, request.query);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const maxAttempts = Math.max(1, request.attempts ?? 4);
+    const kind = apiRequestKind(request.method, request.path, request.query);
     let reloadedCredentials = false;
     for (let attemptNumber = 1; ; attemptNumber++) {
       const headers = await authHeaders();
@@ -100,12 +103,14 @@ export async function createKubeClient(kubeConfig: KubeConfig, options: { userAg
       try {
         response = await send(request.method, target, headers, body, request.signal);
       } catch (cause) {
+        runtimeMetrics.apiRequest(kind.verb, kind.resource, "unreachable");
         if (request.signal?.aborted) throw request.signal.reason ?? cause;
         if (attemptNumber >= maxAttempts) throw new KubeUnreachableError({ verb: request.method, path: request.path, server: server.origin, cause });
         await abortableSleep(retryDelayMs(attemptNumber, undefined), request.signal);
         continue;
       }
       const status = response.statusCode ?? 0;
+      runtimeMetrics.apiRequest(kind.verb, kind.resource, status);
       if (status >= 200 && status < 300) return response;
       const error = await toApiError(response, request.method, request.path);
       // An expired exec-plugin token: read the credentials again once (EKS/GKE tokens expire mid-run).

@@ -3,6 +3,8 @@ import { KubeApiError } from "./kube-api-error.ts";
 import type { KubeClient } from "./kube-client.ts";
 import { abortableSleep } from "./abortable-sleep.ts";
 import { retryDelayMs } from "./retry-delay.ts";
+import { apiRequestKind } from "../metrics/api-request-kind.ts";
+import { runtimeMetrics } from "../metrics/runtime-metrics.ts";
 
 export interface KubeObject {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string; uid?: string };
@@ -124,6 +126,7 @@ export class SharedWatch<T extends KubeObject> {
         if (signal.aborted) break;
         if (error instanceof WatchExpiredError || (error instanceof KubeApiError && error.isGone)) {
           this.stats.relists += 1;
+          runtimeMetrics.watchRelisted(apiRequestKind("GET", this.#options.path).resource);
           needList = true;
           continue;
         }
@@ -175,6 +178,7 @@ export class SharedWatch<T extends KubeObject> {
   async #watchOnce(signal: AbortSignal): Promise<void> {
     const serverTimeout = this.#options.serverTimeoutSeconds ?? 290;
     this.stats.watches += 1;
+    if (this.stats.watches > 1) runtimeMetrics.watchRestarted(apiRequestKind("GET", this.#options.path).resource);
     const response = await this.#options.client.stream({
       path: this.#options.path,
       query: {

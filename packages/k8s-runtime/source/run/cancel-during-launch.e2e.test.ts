@@ -154,5 +154,12 @@ describe("cancel during launch", () => {
     const outcome = await running;
     expect(outcome).toMatchObject({ kind: "finished", job: { uid: left.job.metadata.uid, adopted: true }, cancelled: { podsGone: true } });
     await eventually("no leftovers", async () => ((await runLeftovers(ns.name, runId)).length === 0 ? true : undefined), 60_000);
+    // What the run did to the Job is on it as Events, which outlive it: adopted, then cancelled.
+    const reasons = await eventually("the run's Events on the Job", async () => {
+      const list = await runtime.client.request<{ items?: { reason?: string; source?: { component?: string } }[] }>({ method: "GET", path: `/api/v1/namespaces/${ns.name}/events`, query: { fieldSelector: `involvedObject.uid=${left.job.metadata.uid}` } });
+      const ours = (list.items ?? []).filter((event) => event.source?.component === "claude-k8s").map((event) => event.reason);
+      return ours.length >= 2 ? ours : undefined;
+    });
+    expect(reasons.sort()).toEqual(["RunAdopted", "RunCancelled"]);
   });
 });

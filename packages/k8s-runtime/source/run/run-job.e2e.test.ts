@@ -83,6 +83,30 @@ function options(manifests: RunManifests, agentId: string, runId: string, overri
 const leftovers = (runId: string) => runLeftovers(ns.name, runId);
 
 describe("runJob in the lab", () => {
+  it("a cleanup the API server refuses: cleanup failed, never a failed run, and a RunCleanupFailed Event on the Job with the command", async () => {
+    const runId = randomUUID();
+    const agentId = `agent-${runId.slice(0, 8)}`;
+    const { opts } = options(manifestsFor(runId, agentId), agentId, runId);
+    const proxy = faultProxy();
+    // Every delete of this namespace's Jobs refused while the run ends.
+    const rule = await proxy.injectErrors({ status: 403, durationMs: 120_000, match: { verb: "delete", resource: "jobs", namespace: ns.name } });
+    let outcome: Awaited<ReturnType<typeof runJob>>;
+    try {
+      outcome = await runJob(opts);
+    } finally {
+      await proxy.clearFaults();
+    }
+    expect(rule).toBeTruthy();
+    expect(outcome).toMatchObject({ kind: "finished", cleanup: "failed", container: { exitCode: 0 } });
+    if (outcome.kind !== "finished") return;
+    const events = await admin.core.listNamespacedEvent({ namespace: ns.name, fieldSelector: `involvedObject.uid=${outcome.job.uid}` });
+    const ours = events.items.filter((event) => event.source?.component === "claude-k8s");
+    expect(ours.map((event) => [event.type, event.reason])).toEqual([["Warning", "RunCleanupFailed"]]);
+    expect(ours[0]?.message).toContain(`kubectl delete job ${outcome.job.name} -n ${ns.name}`);
+    await admin.batch.deleteNamespacedJob({ name: outcome.job.name, namespace: ns.name, propagationPolicy: "Background" });
+    await eventually("no leftovers", async () => ((await leftovers(runId)).length === 0 ? true : undefined), 60_000);
+  });
+
   it("launches, streams every line, reports the container's exit and leaves nothing behind", async () => {
     const runId = randomUUID();
     const agentId = `agent-${runId.slice(0, 8)}`;

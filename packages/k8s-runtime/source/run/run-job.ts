@@ -8,6 +8,10 @@ import { KubeApiError, KubeUnreachableError } from "../kube/kube-api-error.ts";
 import { type FollowLogReport, followContainerLog } from "../logs/follow-container-log.ts";
 import { setLongTimeout } from "../kube/long-timeout.ts";
 import { reconcileRun } from "./reconcile-run.ts";
+import { adoptedEvent } from "../decisions/run-events.ts";
+import { recordJobEvent } from "./record-job-event.ts";
+import { recordRunEndEvents } from "./run-end-events.ts";
+import { runtimeMetrics } from "../metrics/runtime-metrics.ts";
 import { Wakeup } from "./wakeup.ts";
 import { checkRunDurations } from "./check-run-durations.ts";
 import { type CleanupOutcome, cleanupRun } from "./cleanup-run.ts";
@@ -100,6 +104,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   const watches = acquireNamespaceWatches(runtime.hub, namespace, runtime.instanceId);
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
   let launched: Launch | undefined;
+  runtimeMetrics.runStarted();
   try {
     await runtime.heartbeat.ensure(namespace);
     // Nothing is decided or launched on watches that cannot see: their first list must succeed.
@@ -110,7 +115,9 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
     if ("kind" in admitted) return admitted;
     launched = admitted;
     // An abort that came while launching is the reconcile's first answer: the Job is deleted, the run cancelled.
-    return await follow(options, launched, watches);
+    const outcome = await follow(options, launched, watches);
+    await recordRunEndEvents(options, outcome);
+    return outcome;
   } catch (error) {
     // Aborted before any Job of this run exists (watch start, mutex, launch lock, admission): nothing to undo.
     if (options.signal.aborted && !launched) return { kind: "not-launched", code: "cancelled", message: `cancelled before Job ${namespace}/${manifests.names.job} was created; nothing was launched` };
@@ -124,6 +131,7 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
     if (error instanceof KubeUnreachableError) return { kind: "not-launched", code: "k8s_api_unreachable", message: error.message };
     throw error;
   } finally {
+    runtimeMetrics.runEnded();
     owners.release();
     watches.release();
   }
@@ -158,6 +166,7 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
       const job = admission.job as CreatedJob;
       const lastRead = await claim(options, job);
       await options.onStatus(`adopting Job ${job.metadata.name} (${admission.why === "same-run" ? "this run's own Job" : "left running by an earlier run of this task"}) instead of starting a new one`);
+      void recordJobEvent({ client: runtime.client, job: { name: job.metadata.name, namespace, uid: job.metadata.uid }, event: adoptedEvent(run.runId, admission.why), reportingInstance: runtime.heartbeat.ownerId, log: runtime.log });
       return { job: { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true }, lastRead };
     }
 
@@ -173,13 +182,14 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
       }
       const lastRead = await claim(options, result.job);
       await options.onStatus(`Job ${result.job.metadata.name} already existed for this run: following it`);
+      void recordJobEvent({ client: runtime.client, job: { name: result.job.metadata.name, namespace, uid: result.job.metadata.uid }, event: adoptedEvent(run.runId, "same-run"), reportingInstance: runtime.heartbeat.ownerId, log: runtime.log });
       return { job: { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: true }, lastRead };
     }
     const launched = { name: result.job.metadata.name, uid: result.job.metadata.uid, namespace, adopted: false };
     await options.onStatus(`created Job ${namespace}/${launched.name}`);
     return { job: launched, lastRead: result.job };
   } finally {
-    await lock.release().catch((error: unknown) => runtime.log(`could not release the launch lock of agent ${run.agentId}: ${(error as Error).message}`));
+    await lock.release().catch((error: unknown) => runtime.log(`could not release the launch lock of agent ${run.agentId}: ${(error as Error).message}`, { level: "warn", runId: run.runId, agentId: run.agentId }));
   }
 }
 
@@ -213,6 +223,10 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
   const { job } = launch;
   const container = manifests.names.container;
   await options.onLaunched?.(job);
+  // For the startup and result-latency histograms (an adopted Job's create is not this run's).
+  const followedAt = Date.now();
+  let containerEndedAt: number | undefined;
+  if (job.adopted) runtimeMetrics.runAdopted();
 
   const wakeup = new Wakeup();
   let logFollowing: Promise<FollowLogReport> | undefined;
@@ -262,12 +276,14 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
       const verdict = observation.verdict;
       if (verdict.kind === "waiting") void options.onStatus(`pod ${observation.pod.metadata?.name}: ${verdict.stage} (${verdict.reason}${verdict.message ? `: ${verdict.message}` : ""})`);
       if (verdict.kind === "running") {
+        if (!containerStarted && !job.adopted) runtimeMetrics.jobStarted((Date.now() - followedAt) / 1000);
         containerStarted = true;
         void options.onStatus(`pod ${observation.pod.metadata?.name}: running`);
         startLog();
       }
       if (verdict.kind === "terminated") {
         containerEnded = true;
+        containerEndedAt ??= Date.now();
         for (const wake of [...terminationWaiters]) wake();
         startLog();
       }
@@ -340,9 +356,10 @@ async function follow(options: RunJobOptions, launch: Launch, watches: ReturnTyp
   try {
     cleanup = await cleanupRun({ client: runtime.client, namespace: job.namespace, jobName: job.name, jobUid: job.uid, secretNames, jobs: watches.jobs, retainJob: keep });
   } catch (error) {
-    runtime.log(`cleanup of Job ${job.name} failed: ${(error as Error).message}`);
+    runtime.log(`cleanup of Job ${job.name} failed: ${(error as Error).message}`, { level: "error", runId: options.run.runId, agentId: options.run.agentId, job: `${job.namespace}/${job.name}` });
     cleanup = "failed";
   }
+  if (containerEndedAt !== undefined && first.why !== "cancelled") runtimeMetrics.resultReady((Date.now() - containerEndedAt) / 1000);
   if (first.why === "cancelled") cancelled = { acknowledgedAt: new Date().toISOString(), podsGone: cleanup === "gone" || cleanup === "already-gone", ...(cleanup === "failed" ? { jobMayStillRun: true } : {}) };
 
   return {

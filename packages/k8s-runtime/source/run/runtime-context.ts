@@ -5,6 +5,7 @@ import { createKubeClient, type KubeClient } from "../kube/kube-client.ts";
 import { WatchHub } from "../kube/watch-hub.ts";
 import { OwnerHeartbeat } from "../exclusivity/owner-heartbeat.ts";
 import { type PeriodicSweep, startPeriodicSweep } from "./periodic-sweep.ts";
+import type { RuntimeLog } from "../log-fields.ts";
 
 /**
  * What one adapter process shares between all its runs against one cluster: the client
@@ -16,7 +17,8 @@ export interface RuntimeContext {
   hub: WatchHub;
   heartbeat: OwnerHeartbeat;
   mutex: KeyedMutex<string>;
-  log: (line: string) => void;
+  /** The server's log (not a run's transcript); run-related lines carry the run, agent and Job. */
+  log: RuntimeLog;
   /** The Paperclip instance whose runs this context sees (label `paperclip.io/instance`); default "default". */
   instanceId: string;
   /** Sweeps the namespace every `everyMs` (10 min) while the context lives (`startPeriodicSweep`); once per namespace. */
@@ -24,7 +26,10 @@ export interface RuntimeContext {
   close(): Promise<void>;
 }
 
-export async function createRuntimeContext(kubeConfig: KubeConfig, options: { log?: (line: string) => void; ownerId?: string; instanceId?: string } = {}): Promise<RuntimeContext> {
+export async function createRuntimeContext(
+  kubeConfig: KubeConfig,
+  options: { log?: RuntimeLog; ownerId?: string; instanceId?: string } = {},
+): Promise<RuntimeContext> {
   const log = options.log ?? (() => {});
   const client = await createKubeClient(kubeConfig, { userAgent: "claude-k8s" });
   const hub = new WatchHub(client, { log });

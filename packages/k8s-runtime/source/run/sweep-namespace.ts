@@ -7,6 +7,8 @@ import { KubeApiError } from "../kube/kube-api-error.ts";
 import type { KubeClient } from "../kube/kube-client.ts";
 import { DEFAULT_INSTANCE_ID, LabelKey, managedSelector, toLabelValue } from "@claude-k8s/manifest";
 import { MANAGED_SELECTOR } from "./namespace-watches.ts";
+import { apiRequestKind } from "../metrics/api-request-kind.ts";
+import { runtimeMetrics } from "../metrics/runtime-metrics.ts";
 
 export interface SweepReport {
   namespace: string;
@@ -69,6 +71,7 @@ export async function sweepNamespace(
     const preconditions = { ...(uid ? { uid } : {}), ...(resourceVersion ? { resourceVersion } : {}) };
     try {
       await client.request({ method: "DELETE", path: `${path}/${name}`, body: { apiVersion: "v1", kind: "DeleteOptions", ...body, preconditions }, signal: options.signal });
+      runtimeMetrics.sweepDeleted(apiRequestKind("DELETE", path).resource, 1);
     } catch (error) {
       if (error instanceof KubeApiError && (error.isNotFound || error.isConflict)) return;
       report.failures.push(`${path}/${name}: ${(error as Error).message}`);
