@@ -122,6 +122,25 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a PreToolUse hook, and re
     expect(readdirSync(dir).sort()).toEqual(["tee"]); // the capture directory is gone
   });
 
+  // A shared temporary directory: another user's (or a world-writable) directory must not
+  // receive the full output, and the output is still reduced (the pod's run caught this).
+  it.each([
+    ["writable by other users", (tee: string) => spawnSync("bash", ["-c", `mkdir -p ${tee} && chmod 777 ${tee}`])],
+    ["a symbolic link", (tee: string) => spawnSync("bash", ["-c", `mkdir -p ${tee}-real && ln -s ${tee}-real ${tee}`])],
+  ])("reduce-output still reduces when the tee directory is %s, and saves nothing there", (_, prepare) => {
+    const tee = join(dir, "tee");
+    prepare(tee);
+    const capture = join(dir, "capture");
+    spawnSync("bash", ["-c", `mkdir -p ${capture} && seq 1 20000 > ${capture}/stdout && echo 'error: link failed' > ${capture}/stderr`]);
+    const result = run(["reduce-output", capture], "", { CLAUDE_RTK_TEE_DIR: tee });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^1\n2\n/);
+    expect(result.stdout).toContain("The full output was not saved");
+    expect(Buffer.byteLength(result.stdout)).toBeLessThan(30_000);
+    expect(result.stderr).toBe("error: link failed\n");
+    expect(readdirSync(tee)).toEqual([]);
+  });
+
   it("reduce-output prints the output unreduced when its flags are bad", () => {
     const capture = join(dir, "capture");
     spawnSync("bash", ["-c", `mkdir -p ${capture} && seq 1 5000 > ${capture}/stdout && : > ${capture}/stderr`]);

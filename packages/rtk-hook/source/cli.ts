@@ -1,5 +1,5 @@
 // claude-rtk-hook: the PostToolUse hook itself (no subcommand: event on stdin), plus
-// install / uninstall / settings-json. Built into one self-contained file (dist/cli.js) that
+// install / uninstall / settings-json. Built into one self-contained file (dist/cli.cjs) that
 // the adapter copies into pods and `install` copies next to the settings file.
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -115,9 +115,12 @@ function reduceOptionsFor(budgets: Budgets) {
   };
 }
 
+/** This file: __filename in the built CommonJS bin (a path with any characters), import.meta.url from sources. */
+const ownFile = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+
 /** This very bin as a shell command (the rewritten Bash command calls it back), with the budgets it was given. */
 function ownCommand(budgets: Budgets): string {
-  return withBudgets(`${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(import.meta.url))}`, budgets);
+  return withBudgets(`${shellQuote(process.execPath)} ${shellQuote(ownFile)}`, budgets);
 }
 
 async function runHook(budgetFlags: BudgetFlags): Promise<void> {
@@ -214,30 +217,33 @@ function writeAtomically(file: string, text: string): void {
 
 /** The running bin's own file, when it is the built single file (copyable); undefined from sources. */
 function ownBuiltFile(): string | undefined {
-  const file = fileURLToPath(import.meta.url);
+  const file = ownFile;
   return /\.(?:c|m)?js$/.test(file) ? file : undefined;
 }
 
-const installedCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.mjs`);
+// CommonJS (.cjs): node needs the extension, no package.json travels with the copy.
+const installedCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.cjs`);
+/** Where earlier versions (an ES module bin) put the copy; removed when found. */
+const earlierCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.mjs`);
 
 function install(settingsFile: string, budgets: Budgets, command: string | undefined, dryRun: boolean): void {
   const { text, settings } = readSettings(settingsFile);
-  let base = command;
-  if (base === undefined) {
-    const self = ownBuiltFile();
-    if (!self) throw new UsageError("install from sources needs --command (or run the built bin: dist/cli.js)");
-    const copy = installedCopy(settingsFile);
-    base = `node ${shellQuote(copy)}`;
-    if (!dryRun) {
-      mkdirSync(dirname(copy), { recursive: true });
-      // A stable copy: npx caches are pruned, and the hook must outlive this process.
-      if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
-    }
-  }
-  const full = withBudgets(base, budgets);
+  const self = command === undefined ? ownBuiltFile() : undefined;
+  if (command === undefined && !self) throw new UsageError("install from sources needs --command (or run the built bin: dist/cli.cjs)");
+  const copy = installedCopy(settingsFile);
+  const full = withBudgets(command ?? `node ${shellQuote(copy)}`, budgets);
+  // Merged before anything is written: settings it cannot merge leave no file behind.
   const next = mergeOrExplain(settingsFile, () => installHook(settings, full));
+  if (self && !dryRun) {
+    mkdirSync(dirname(copy), { recursive: true });
+    // A stable copy: npx caches are pruned, and the hook must outlive this process.
+    if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
+  }
   applySettings(settingsFile, text, next, dryRun);
-  if (!dryRun) process.stderr.write(`${hookName}: installed in ${settingsFile} (PreToolUse for Bash, PostToolUse for every tool): ${full}\n`);
+  if (dryRun) return;
+  // An earlier install's copy, which the settings no longer name.
+  if (!full.includes(earlierCopy(settingsFile))) rmSync(earlierCopy(settingsFile), { force: true });
+  process.stderr.write(`${hookName}: installed in ${settingsFile} (PreToolUse for Bash, PostToolUse for every tool): ${full}\n`);
 }
 
 function uninstall(settingsFile: string, dryRun: boolean): void {
@@ -247,6 +253,7 @@ function uninstall(settingsFile: string, dryRun: boolean): void {
   if (installed || dryRun) applySettings(settingsFile, text, next, dryRun);
   if (dryRun) return;
   rmSync(installedCopy(settingsFile), { force: true });
+  rmSync(earlierCopy(settingsFile), { force: true });
   process.stderr.write(installed ? `${hookName}: removed from ${settingsFile}\n` : `${hookName}: not installed in ${settingsFile}, nothing to remove\n`);
 }
 
@@ -366,4 +373,7 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// No top-level await: the built bin is CommonJS.
+void main().then((code) => {
+  process.exitCode = code;
+});
