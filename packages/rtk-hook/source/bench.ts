@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runClaude, startModelServer, text, toolResults, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
 import { hookAnswer, type PostToolUseEvent, parseHookEvent, type PreToolUseEvent, preToolUseAnswer } from "./hook-event.ts";
+import { locateStylishProblems } from "./filters/eslint.ts";
 import { importantLineFlags } from "./important-lines.ts";
 import { stripAnsi } from "./terminal-text.ts";
 import { builtBin } from "./test-utils/built-bin.ts";
@@ -76,17 +77,27 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 
-/** The raw output's error/warning lines, as the hook counts them (a diff's content lines are code, not errors). */
-function importantLines(output: string): string[] {
+/**
+ * The raw output's error/warning lines, as the hook counts them (a diff's content lines are
+ * code, not errors), each with the other form it may reach the model in: an eslint problem
+ * line with its file in front.
+ */
+function importantLines(output: string): Array<{ line: string; located: string | undefined }> {
   const lines = stripAnsi(output).split("\n");
   const flags = importantLineFlags(lines);
-  return [...new Set(lines.filter((line, index) => line.trim() !== "" && flags[index]))];
+  const located = locateStylishProblems(lines);
+  const seen = new Set<string>();
+  return lines.flatMap((line, index) => {
+    if (line.trim() === "" || !flags[index] || seen.has(line)) return [];
+    seen.add(line);
+    return [{ line, located: located[index] }];
+  });
 }
 
 /** Error lines of the raw output found in what the model received (folded look-alikes count when their numbers are listed). */
-function keptCount(lines: string[], received: string): number {
+function keptCount(lines: ReturnType<typeof importantLines>, received: string): number {
   const receivedLines = new Set(unfoldSimilarLines(stripAnsi(received).split("\n")));
-  return lines.filter((line) => receivedLines.has(line)).length;
+  return lines.filter(({ line, located }) => receivedLines.has(line) || (located !== undefined && receivedLines.has(located))).length;
 }
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;

@@ -15,14 +15,13 @@ const noLeftovers = (runId: string) => eventually("no leftovers", async () => ((
 describe("enableRtk", () => {
   it("a failing Bash command reaches the model reduced, with its exit status and error line, through the PreToolUse rewrite", async () => {
     const command = 'for i in $(seq 1 3000); do echo "compiling unit $i of 3000"; done; echo "error: unit 1234 failed to link" >&2; exit 3';
-    const model = await startModelServer({ script: [toolUse("Bash", { command: "cat /var/run/claude-k8s/settings.json; command -v node; node --version; ls -la /var/run/claude-k8s/; echo '{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}' | node /var/run/claude-k8s/claude-rtk-hook.cjs" }), toolUse("Bash", { command }), text("Done.")] });
+    const model = await startModelServer({ script: [toolUse("Bash", { command }), text("Done.")] });
     try {
       const run = paperclipContext({ config: agent.config(model, { enableRtk: true, rtkMaxOutputBytes: 20000 }) });
       const result = await execute(run.ctx);
       expect(result.errorMessage).toBeUndefined();
       await noLeftovers(run.ctx.runId);
       const [received] = toolResults(model.scriptedRequests().at(-1)!.body);
-      console.log("DEBUG", JSON.stringify(toolResults(model.scriptedRequests().at(-1)!.body)).slice(0, 5000));
       expect(received!.isError).toBe(true);
       expect(received!.content.startsWith("Exit code 3\n")).toBe(true);
       expect(received!.content).toContain("error: unit 1234 failed to link");
