@@ -1,7 +1,7 @@
 // claude-rtk-hook: the PostToolUse hook itself (no subcommand: event on stdin), plus
 // install / uninstall / settings-json. Built into one self-contained file (dist/cli.cjs) that
 // the adapter copies into pods and `install` copies next to the settings file.
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -165,7 +165,7 @@ function readSettings(file: string): { text: string; settings: unknown } {
     text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { text: "", settings: {} };
-    throw new Error(`cannot read ${file} (${(error as Error).message}); fix its permissions or pass another file with --settings`);
+    throw new Error(`cannot read ${file} (${(error as Error).message}); make it a file you can read, or pass another with --settings`);
   }
   if (text.trim() === "") return { text, settings: {} };
   try {
@@ -195,8 +195,18 @@ function mergeOrExplain<T>(file: string, merge: () => T): T {
   }
 }
 
-/** Writes next to the target, then renames: a crash never leaves a half-written settings file. */
-function writeAtomically(file: string, text: string): void {
+/**
+ * Writes next to the target, then renames: a crash never leaves a half-written settings file.
+ * A settings file that is a symbolic link (dotfile managers make them) stays one: the file
+ * it points at is the one replaced.
+ */
+function writeAtomically(link: string, text: string): void {
+  let file = link;
+  try {
+    file = realpathSync(link);
+  } catch {
+    // Not there yet (or a dangling link, which the rename then replaces): written as named.
+  }
   mkdirSync(dirname(file), { recursive: true });
   let mode: number | undefined;
   try {
