@@ -22,6 +22,8 @@ import { utf8ByteLength } from "./utf8.ts";
 const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), "rtk-hook-bench-"));
 const latencyRuns = Number(process.env.RTK_BENCH_RUNS ?? 40);
+/** RTK_BENCH_ONLY=bytes or =latency runs one half (the bytes half asks the real CLI three times; the latency half takes minutes on a loaded machine). */
+const only = process.env.RTK_BENCH_ONLY;
 /** The issue's targets. */
 const targetShare = 0.6;
 const targets = { hookP50: 40, hookP95: 80, wrapperP50: 10 };
@@ -53,7 +55,10 @@ async function modelReceives(items: Item[], config: Config): Promise<string[]> {
 
 // A minimal environment, as Claude Code gives its hooks and shell: no start-up files sourced
 // through BASH_ENV or the like, which would time the machine's shell set-up instead.
-const latencyEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/", TMPDIR: dir };
+// SHLVL too: bash whose stdin is a socket (Node's stdin pipe) and SHLVL unset believes it was
+// started by a remote shell daemon and sources ~/.bashrc, which timed the machine's shell
+// set-up (seconds) instead of the command.
+const latencyEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/", TMPDIR: dir, SHLVL: "1" };
 
 function spawnOnce(command: string, stdin: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -114,11 +119,14 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const versus = (part: number, whole: number) => (part <= whole ? `${Math.round((1 - part / whole) * 100)}% fewer` : `${Math.round((part / whole - 1) * 100)}% more`);
 
 /** A Bash call as Claude Code 2.1.330 runs it. */
-const asClaudeRuns = (command: string) => `bash -c ${JSON.stringify(`eval ${shellQuoted(command)} < /dev/null && pwd -P >| ${join(dir, "cwd")}`)}`;
+// Single quotes all the way: a double-quoted script would have the outer shell expand the
+// rewrite's own variables before bash ever ran it.
+const asClaudeRuns = (command: string) => `bash -c ${shellQuoted(`eval ${shellQuoted(command)} < /dev/null && pwd -P >| ${join(dir, "cwd")}`)}`;
 const shellQuoted = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
 try {
   const corpus = readCorpus();
+  if (only !== "latency") {
   const received = new Map<string, string[]>();
   for (const config of configs) {
     console.error(`asking the real CLI, ${config.name}: ${corpus.length} Bash calls...`);
@@ -170,6 +178,8 @@ try {
     console.log(`| ${row.item.id} | ${row.item.split} | ${row.item.exitStatus} | ${kb(utf8ByteLength(row.item.output))} | ${row.bytes.map(kb).join(" | ")} | ${row.important} / ${row.kept.join(" / ")} |`);
   }
 
+  }
+  if (only !== "bytes") {
   // Latency: the hook bin as Claude spawns it, for a PreToolUse event and for PostToolUse
   // events of corpus outputs, against `node -e 0`; the rewrite's own overhead on a command,
   // against the bare command. All interleaved, so each pair saw the same machine load.
@@ -235,6 +245,7 @@ try {
   console.log(`  hook p50 < ${targets.hookP50} ms: ${verdict(p50(hookTimes), targets.hookP50)} (${ms(p50(hookTimes))}; node -e 0 alone ${ms(p50(nodeTimes))}, the hook's own cost ${ms(hookOwn)})`);
   console.log(`  hook p95 < ${targets.hookP95} ms: ${verdict(p95(hookTimes), targets.hookP95)} (${ms(p95(hookTimes))}; node -e 0 alone ${ms(p95(nodeTimes))})`);
   console.log(`  wrapper overhead p50 < ${targets.wrapperP50} ms: small output ${verdict(smallOverhead, targets.wrapperP50)} (${ms(smallOverhead)}), reduced output ${verdict(largeOverhead, targets.wrapperP50)} (${ms(largeOverhead)}, one Node start-up included)`);
+  }
   writeFileSync(join(dir, "done"), "");
 } finally {
   rmSync(dir, { recursive: true, force: true });

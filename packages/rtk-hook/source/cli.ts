@@ -45,7 +45,7 @@ breaks a tool call: on any problem it prints nothing and explains on stderr.
                      else ~/.claude/settings.json); every other setting and hook is kept
   --command CMD      hook command to register (for install it must contain "${hookName}",
                      which is how uninstall finds it); default for
-                     install: copy this file to <settings dir>/hooks/${hookName}.mjs and run
+                     install: copy this file to <settings dir>/hooks/${hookName}.cjs and run
                      it with node; default for settings-json: "${hookName}" on PATH
   --dry-run          install / uninstall: print the change to the settings file as a diff, write nothing
   --days N           gain: sessions whose transcript changed in the last N days (default 30)

@@ -38,7 +38,7 @@ function passThroughReason(command: string, runInBackground: boolean): string | 
 
 /**
  * The command rewritten so that its output goes through `reducer` (a shell command that runs
- * this package's bin, e.g. `node /path/claude-rtk-hook.mjs --max-bytes 5000`), or why it is
+ * this package's bin, e.g. `node /path/claude-rtk-hook.cjs --max-bytes 5000`), or why it is
  * left alone. Pure: the hook bin supplies the reducer's path.
  */
 export function wrapCommand(command: string, reducer: string, options: { runInBackground?: boolean } = {}): WrapDecision {
