@@ -135,6 +135,7 @@ function items(repo: string): Item[] {
     { id: "ls-lR", family: "listings", command: "ls -lR node_modules/.pnpm/typescript@*/node_modules/typescript/lib | head -3000", cwd: repoRoot },
     { id: "find", family: "listings", command: "find packages -not -path '*/node_modules/*' -type f", cwd: repo },
     { id: "grep-r", family: "listings", command: "grep -rn 'export function' packages --include=*.ts", cwd: repo },
+    { id: "grep-r-fail", family: "listings", split: "held-out", command: "grep -rn 'parseDuration(' packages/keyed-mutex packages/no-such-package --include=*.ts", cwd: repo },
     { id: "ls-R-missing", family: "listings", split: "held-out", command: "ls -R packages/rtk-hook packages/no-such-package", cwd: repo },
     { id: "find-missing", family: "listings", split: "held-out", command: "find packages/keyed-mutex packages/stream-parser /no/such/dir -name '*.ts'", cwd: repo },
     { id: "npm-view-json", family: "JSON", command: "npm view typescript --json" },
