@@ -45,7 +45,7 @@ describe("the built bin", () => {
       copyFileSync(builtBin(), copy);
       const stdout = execFileSync(process.execPath, [copy], { input: JSON.stringify({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: "seq 1 5000" } }), encoding: "utf8" });
       const command = JSON.parse(stdout).hookSpecificOutput.updatedInput.command as string;
-      expect(command).toContain(`'${copy}' reduce-output`);
+      expect(command).toContain(`${copy}'\\'' reduce-output`); // quoted inside the single-quoted trap
       const result = spawnSync("bash", ["-c", command], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", CLAUDE_RTK_TEE_DIR: join(dir, "tee") } });
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/^1\n2\n[\s\S]*\[rtk-hook: cut [\s\S]*\n5000\n$/);
