@@ -46,9 +46,11 @@ export function wrapCommand(command: string, reducer: string, options: { runInBa
   if (reason !== undefined) return { status: "passed-through", reason };
   const dir = `"$${wrapMarker}"`;
   const restore = "exec 1>&8 2>&9 8>&- 9>&-";
-  // Every process here is paid by every command, so the usual case (nothing on stderr: Claude
-  // gives one stream, or the command wrote none) costs one `wc` and one `cat`.
-  const small = `{ if [ -s ${dir}/stderr ]; then [ "$(cat ${dir}/stdout ${dir}/stderr | wc -c)" -le ${shellFastPathBytes} ]; else [ "$(wc -c <${dir}/stdout)" -le ${shellFastPathBytes} ]; fi; }`;
+  // Every process here is paid by every command, so nothing on stderr (Claude gives one
+  // stream, or the command wrote none) saves a `cat`. No `<` anywhere in the prologue: Claude
+  // Code gives a command with an input redirection its stdin instead of /dev/null, and a
+  // `read` then waits for ever (`wc -c <file` did that).
+  const small = `[ "$(cat ${dir}/stdout ${dir}/stderr | wc -c)" -le ${shellFastPathBytes} ]`;
   const printRaw = `cat ${dir}/stdout; if [ -s ${dir}/stderr ]; then cat ${dir}/stderr >&2; fi; rm -rf ${dir}`;
   // The reducer removes the directory once it has printed; if it could not (no node, a
   // crash), the shell prints the output as it is: a command's output is never lost.
