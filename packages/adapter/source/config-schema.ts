@@ -28,7 +28,7 @@ export function getConfigSchema(): { fields: ConfigFieldSchema[] } {
       { key: "promptTemplate", label: "Prompt template", type: "textarea", group: "Claude" },
       { key: "bootstrapPromptTemplate", label: "Bootstrap prompt (fresh sessions)", type: "textarea", group: "Claude" },
       { key: "extraArgs", label: "Extra claude arguments", type: "textarea", hint: 'JSON array, e.g. ["--verbose"]', group: "Claude" },
-      { key: "enableRtk", label: "Trim large tool outputs", type: "toggle", default: false, hint: "a PostToolUse hook cuts outputs over the budget before the model reads them", group: "Claude" },
+      { key: "enableRtk", label: "Trim large tool outputs", type: "toggle", default: false, hint: "hooks cut tool outputs, failing Bash commands included, before the model reads them", group: "Claude" },
       { key: "rtkMaxOutputBytes", label: "Tool output budget (bytes)", type: "number", default: 50000, group: "Claude" },
       { key: "namespace", label: "Namespace", type: "text", hint: "default: the Paperclip pod's namespace", group: "Kubernetes" },
       { key: "image", label: "Image", type: "text", hint: "an image with the claude CLI; default: the Paperclip pod's image", group: "Kubernetes" },

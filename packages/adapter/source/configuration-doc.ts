@@ -17,9 +17,10 @@ Most used keys (all optional; see the adapter README for every key):
 - \`timeoutSec\` (0 = none; the Job is still stopped after \`jobDeadlineSec\`, 21600 = 6 h, 0 lifts it),
   \`podScheduleTimeoutSec\` (120), \`podStartTimeoutSec\` (600),
   \`retainJobs\`, \`reattachOrphanedJobs\` (true), \`ttlSecondsAfterFinished\` (300)
-- \`enableRtk\` and \`rtkMaxOutputBytes\` (50000): trim large tool outputs before the model reads them
-  (outputs Claude saved to a file get a 3000-byte head and tail, their error lines and the file's
-  path; 5000 sends the model far fewer bytes than no hook while keeping every error line: see @claude-k8s/rtk-hook)
+- \`enableRtk\` and \`rtkMaxOutputBytes\` (50000): trim large tool outputs before the model reads them,
+  failing Bash commands included (each Bash command is rewritten so its output is reduced inside
+  it, exit status kept; a cut output aims at 3000 bytes of head and tail plus every error line,
+  and its full text is saved in the pod and named in the cut marker; see @claude-k8s/rtk-hook)
 
 Keys that choose where or as whom the pod runs, or what the server reads (\`kubeconfig\`,
 \`namespace\`, \`image\`, \`serviceAccountName\` with \`automountServiceAccountToken\`,

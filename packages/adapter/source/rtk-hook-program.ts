@@ -12,11 +12,12 @@ let cached: Promise<RtkHookProgram> | undefined;
 export function rtkHookProgram(): Promise<RtkHookProgram> {
   cached ??= (async () => {
     const manifestPath = createRequire(import.meta.url).resolve("@claude-k8s/rtk-hook/package.json");
-    const bin = path.join(path.dirname(manifestPath), "dist", "cli.js");
+    // CommonJS: Node starts it faster than an ES module, and Claude starts it on every tool call.
+    const bin = path.join(path.dirname(manifestPath), "dist", "cli.cjs");
     const program = await readFile(bin, "utf8").catch((error: unknown) => {
       throw new Error(`enableRtk needs the hook program at ${bin}, which cannot be read (${(error as Error).message}): reinstall paperclip-adapter-claude-k8s with its dependencies`);
     });
-    return { program, format: "module" };
+    return { program, format: "commonjs" };
   })();
   cached.catch(() => {
     cached = undefined;

@@ -287,16 +287,25 @@ describe("buildRunManifests: claude's arguments", () => {
     const manifests = buildRunManifests(buildInput({ rtkHook: { program: "console.log('hook')\n" } }, { enableRtk: true, rtkMaxOutputBytes: 20000 }));
     const files = decodeSecret(manifests.secrets[0]!);
     expect(files["claude-rtk-hook.mjs"]).toBe("console.log('hook')\n");
+    // PreToolUse for Bash (the rewrite that reaches failing commands) and PostToolUse for every tool.
+    const hook = { type: "command", command: `node ${RUN_FILES_DIR}/claude-rtk-hook.mjs --max-bytes 20000` };
     expect(JSON.parse(files["settings.json"]!)).toEqual({
-      hooks: {
-        PostToolUse: [
-          { matcher: "*", hooks: [{ type: "command", command: `node ${RUN_FILES_DIR}/claude-rtk-hook.mjs --max-bytes 20000` }] },
-        ],
-      },
+      hooks: { PreToolUse: [{ matcher: "Bash", hooks: [hook] }], PostToolUse: [{ matcher: "*", hooks: [hook] }] },
     });
     expect(manifests.claudeArgv.slice(-2)).toEqual(["--settings", `${RUN_FILES_DIR}/settings.json`]);
     const items = manifests.job.spec.template.spec.volumes.find((volume) => volume.name === "run");
     expect(items).toMatchObject({ secret: { items: expect.arrayContaining([{ key: "settings.json", path: "settings.json" }]) } });
+  });
+
+  it("ships a CommonJS hook program as .cjs and runs that file from both hooks", () => {
+    const manifests = buildRunManifests(buildInput({ rtkHook: { program: "module.exports = 1;\n", format: "commonjs" } }, { enableRtk: true, rtkMaxOutputBytes: 5000 }));
+    const files = decodeSecret(manifests.secrets[0]!);
+    expect(files["claude-rtk-hook.cjs"]).toBe("module.exports = 1;\n");
+    expect(files).not.toHaveProperty("claude-rtk-hook.mjs");
+    const settings = JSON.parse(files["settings.json"]!);
+    for (const event of ["PreToolUse", "PostToolUse"]) {
+      expect(settings.hooks[event][0].hooks[0].command).toBe(`node ${RUN_FILES_DIR}/claude-rtk-hook.cjs --max-bytes 5000`);
+    }
   });
 
   it("refuses enableRtk without a hook program", () => {

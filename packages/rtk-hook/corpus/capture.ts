@@ -1,12 +1,15 @@
 // node corpus/capture.ts: runs real tools on real inputs and saves what they print (stdout and
 // stderr merged, as Claude Code reads them) under corpus/outputs/, with corpus/corpus.json
 // listing each output's family, command, exit status and split. The bench reads them back.
-// Tools: git (this repository), node/npm/pnpm, vitest and tsc (this workspace), go, gcc and
-// make, python3-pytest and apt-get (Debian; the capture reinstalls python3-pytest, so it
-// runs as root); an item whose tool is missing is skipped.
+// Tools: git (this repository), node/npm/pnpm, vitest and tsc (this workspace), eslint (from
+// npm, installed into a scratch project), go, gcc and make, python3-pytest and apt-get
+// (Debian; the capture reinstalls python3-pytest, so it runs as root); an item whose tool is
+// missing is skipped.
+// `node corpus/capture.ts ID...` captures only those items and keeps every other one as it
+// is (adding a tool must not re-roll the outputs the filters were tuned on).
 // "held-out" items are never looked at while tuning the filters; the bench reports them apart.
 import { execSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -22,6 +25,9 @@ const require = createRequire(import.meta.url);
 const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
 const vitest = join(repoRoot, "node_modules", ".bin", "vitest");
 const work = mkdtempSync(join(tmpdir(), "rtk-corpus-"));
+/** eslint from npm, pinned so that a re-capture gives the same messages. */
+const eslintVersion = "10.16.0";
+const only = new Set(process.argv.slice(2));
 
 type Item = { id: string; family: string; split?: "held-out"; command: string; cwd?: string; needs?: string };
 
@@ -70,6 +76,19 @@ function setUpProjects() {
     write(join(dir, "npm", "package.json"), JSON.stringify({ name: "corpus-npm", private: true, dependencies: fail ? { "left-pad": "^99.0.0" } : {} }));
     write(join(dir, "pnpm", "package.json"), JSON.stringify({ name: "corpus-pnpm", private: true, dependencies: fail ? { "is-number": "^99.0.0" } : { "is-number": "7.0.0", "kind-of": "6.0.3", chalk: "4.1.2" } }));
   }
+  // eslint, installed from npm into a scratch project; it lints real code: the libraries npm
+  // installed with it (plain CommonJS, written years ago), under rules they were not written
+  // for (warnings: the run passes), then with two of those rules as errors, plus a file that
+  // does not parse (the run fails).
+  const lint = join(work, "eslint");
+  write(join(lint, "package.json"), JSON.stringify({ name: "corpus-eslint", private: true }));
+  if (spawnSync("npm", ["install", "--no-audit", "--no-fund", "--silent", `eslint@${eslintVersion}`], { cwd: lint, stdio: "inherit" }).status === 0) {
+    for (const name of ["levn", "optionator", "type-check", "prelude-ls", "esutils"]) cpSync(join(lint, "node_modules", name, "lib"), join(lint, "vendor", name), { recursive: true });
+    const globals = { require: "readonly", module: "writable", exports: "writable", process: "readonly", console: "readonly" };
+    const rules = { "no-var": "warn", "prefer-const": "warn", eqeqeq: "warn", "no-unused-vars": "warn", "no-undef": "error", curly: "warn" };
+    write(join(lint, "eslint.config.mjs"), `export default [{ files: ["**/*.js"], languageOptions: { sourceType: "commonjs", ecmaVersion: 2022, globals: ${JSON.stringify(globals)} }, rules: ${JSON.stringify(rules)} }];\n`);
+    write(join(lint, "broken", "parse.js"), "const options = {\n  retries: 3,\n  delay: 100\n  timeout: 5000,\n};\nmodule.exports = options;\n");
+  }
   // A clone of this repository with work in progress, for git status / diff.
   execSync(`git clone -q --local ${repoRoot} ${join(work, "repo")}`);
   const repo = join(work, "repo");
@@ -109,11 +128,14 @@ function items(repo: string): Item[] {
     { id: "tsc-pass", family: "tsc", command: `node ${tsc} --noEmit --extendedDiagnostics --strict main.ts`, cwd: join(pass, "ts") },
     { id: "tsc-fail-pretty", family: "tsc", command: `node ${tsc} --noEmit --pretty true --strict main.ts`, cwd: join(fail, "ts") },
     { id: "tsc-fail", family: "tsc", split: "held-out", command: `node ${tsc} --noEmit --strict main.ts`, cwd: join(fail, "ts") },
+    { id: "eslint-warnings", family: "eslint", command: "node_modules/.bin/eslint vendor", cwd: join(work, "eslint"), needs: "eslint" },
+    { id: "eslint-fail", family: "eslint", split: "held-out", command: 'node_modules/.bin/eslint --rule "no-var: error" --rule "eqeqeq: error" vendor/levn vendor/type-check broken', cwd: join(work, "eslint"), needs: "eslint" },
     { id: "make-pass", family: "make", command: "make -j1", cwd: join(pass, "c") },
     { id: "make-fail", family: "make", split: "held-out", command: "make -k -j1", cwd: join(fail, "c") },
     { id: "ls-lR", family: "listings", command: "ls -lR node_modules/.pnpm/typescript@*/node_modules/typescript/lib | head -3000", cwd: repoRoot },
     { id: "find", family: "listings", command: "find packages -not -path '*/node_modules/*' -type f", cwd: repo },
     { id: "grep-r", family: "listings", command: "grep -rn 'export function' packages --include=*.ts", cwd: repo },
+    { id: "grep-r-fail", family: "listings", split: "held-out", command: "grep -rn 'parseDuration(' packages/keyed-mutex packages/no-such-package --include=*.ts", cwd: repo },
     { id: "ls-R-missing", family: "listings", split: "held-out", command: "ls -R packages/rtk-hook packages/no-such-package", cwd: repo },
     { id: "find-missing", family: "listings", split: "held-out", command: "find packages/keyed-mutex packages/stream-parser /no/such/dir -name '*.ts'", cwd: repo },
     { id: "npm-view-json", family: "JSON", command: "npm view typescript --json" },
@@ -123,6 +145,7 @@ function items(repo: string): Item[] {
 }
 
 function has(tool: string): boolean {
+  if (tool === "eslint") return existsSync(join(work, "eslint", "node_modules", ".bin", "eslint"));
   if (tool === "pytest") return spawnSync("/usr/bin/python3", ["-m", "pytest", "--version"]).status === 0;
   return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
 }
@@ -132,10 +155,19 @@ const plainEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) 
 
 try {
   const repo = setUpProjects();
+  const unknown = [...only].filter((id) => !items(repo).some((item) => item.id === id));
+  if (unknown.length > 0) throw new Error(`no corpus item ${unknown.join(", ")}; the items are: ${items(repo).map((item) => item.id).join(" ")}`);
+  const corpusFile = join(packageDir, "corpus", "corpus.json");
+  const kept = only.size > 0 ? (JSON.parse(readFileSync(corpusFile, "utf8")) as CorpusEntry[]) : [];
   const entries: CorpusEntry[] = [];
-  rmSync(outputs, { recursive: true, force: true });
+  if (only.size === 0) rmSync(outputs, { recursive: true, force: true });
   mkdirSync(outputs, { recursive: true });
   for (const item of items(repo)) {
+    if (only.size > 0 && !only.has(item.id)) {
+      const earlier = kept.find((entry) => entry.id === item.id);
+      if (earlier) entries.push(earlier);
+      continue;
+    }
     if (item.needs && !has(item.needs)) {
       console.error(`skipped ${item.id}: ${item.needs} is not installed`);
       continue;
@@ -148,7 +180,7 @@ try {
     entries.push({ id: item.id, family: item.family, split: item.split ?? "tuning", command: item.command.replaceAll(repoRoot.replace(/\/$/, ""), "/repo"), exitStatus: result.status ?? 1, bytes: Buffer.byteLength(text) });
     console.error(`${item.id}: exit ${result.status}, ${Buffer.byteLength(text)} bytes`);
   }
-  writeFileSync(join(packageDir, "corpus", "corpus.json"), `${JSON.stringify(entries, null, 2)}\n`);
+  writeFileSync(corpusFile, `${JSON.stringify(entries, null, 2)}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

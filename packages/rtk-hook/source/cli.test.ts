@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { hookFixture } from "./test-utils/fixtures.ts";
 
@@ -122,6 +122,25 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook as a PreToolUse hook, and re
     expect(readdirSync(dir).sort()).toEqual(["tee"]); // the capture directory is gone
   });
 
+  // A shared temporary directory: another user's (or a world-writable) directory must not
+  // receive the full output, and the output is still reduced (the pod's run caught this).
+  it.each([
+    ["writable by other users", (tee: string) => spawnSync("bash", ["-c", `mkdir -p ${tee} && chmod 777 ${tee}`])],
+    ["a symbolic link", (tee: string) => spawnSync("bash", ["-c", `mkdir -p ${tee}-real && ln -s ${tee}-real ${tee}`])],
+  ])("reduce-output still reduces when the tee directory is %s, and saves nothing there", (_, prepare) => {
+    const tee = join(dir, "tee");
+    prepare(tee);
+    const capture = join(dir, "capture");
+    spawnSync("bash", ["-c", `mkdir -p ${capture} && seq 1 20000 > ${capture}/stdout && echo 'error: link failed' > ${capture}/stderr`]);
+    const result = run(["reduce-output", capture], "", { CLAUDE_RTK_TEE_DIR: tee });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^1\n2\n/);
+    expect(result.stdout).toContain("The full output was not saved");
+    expect(Buffer.byteLength(result.stdout)).toBeLessThan(30_000);
+    expect(result.stderr).toBe("error: link failed\n");
+    expect(readdirSync(tee)).toEqual([]);
+  });
+
   it("reduce-output prints the output unreduced when its flags are bad", () => {
     const capture = join(dir, "capture");
     spawnSync("bash", ["-c", `mkdir -p ${capture} && seq 1 5000 > ${capture}/stdout && : > ${capture}/stderr`]);
@@ -180,6 +199,60 @@ describe.skipIf(!canRunTypeScript)("claude-rtk-hook install / uninstall / settin
     expect(stderr).toContain(`${settings}: settings "hooks.PreToolUse" must be an array of matcher groups`);
     expect(stderr).toContain("fix it by hand first");
     expect(readFileSync(settings, "utf8")).toBe(text);
+  });
+
+  it.each([
+    [{ hooks: { PostToolUse: [{ matcher: "*", hooks: { type: "command", command: "claude-rtk-hook" } }] } }, 'settings "hooks.PostToolUse[0]" must be a matcher group'],
+    [{ hooks: { PreToolUse: ["guard.sh"] } }, 'settings "hooks.PreToolUse[0]" must be a matcher group {"matcher": ..., "hooks": [...]}, got "guard.sh"'],
+    [{ hooks: [] }, 'settings "hooks" must be an object'],
+    [[], "settings must be a JSON object, got an array"],
+  ])("install and uninstall refuse hooks in a shape they do not understand (%j), naming the file and the fix, and leave it alone", (content, message) => {
+    const settings = join(dir, "settings.json");
+    const text = JSON.stringify(content);
+    writeFileSync(settings, text);
+    for (const command of [["install", "--settings", settings, "--command", "claude-rtk-hook"], ["uninstall", "--settings", settings]]) {
+      const { code, stderr } = run(command);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${settings}: ${message}`);
+      expect(stderr).toMatch(/fix it by hand first|got an array/);
+      expect(readFileSync(settings, "utf8")).toBe(text);
+    }
+    expect(readdirSync(dir)).toEqual(["settings.json"]);
+  });
+
+  it("refuses a settings file it cannot read, naming it and the fix", () => {
+    const settings = join(dir, "settings.json");
+    mkdirSync(settings); // a directory: unreadable as a file, for root too
+    const { code, stderr } = run(["install", "--settings", settings, "--command", "claude-rtk-hook"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`cannot read ${settings} \\(.*EISDIR.*\\); make it a file you can read, or pass another with --settings`));
+    expect(readdirSync(settings)).toEqual([]);
+  });
+
+  it("refuses unknown options and bad values before touching anything", () => {
+    const settings = join(dir, "settings.json");
+    writeFileSync(settings, original);
+    expect(run(["install", "--settings", settings, "--max-byte", "5000"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--max-byte'/) });
+    expect(run(["install", "--settings", settings, "--target-bytes", "-5", "--command", "claude-rtk-hook"])).toMatchObject({ code: 2 });
+    expect(run(["install", "--settings", settings, "--command", "node /opt/other-hook.js"])).toMatchObject({ code: 1, stderr: expect.stringContaining("must name claude-rtk-hook") });
+    expect(run(["gain", "--days", "0"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--days must be a whole number of days >= 1") });
+    expect(readFileSync(settings, "utf8")).toBe(original);
+    expect(readdirSync(dir)).toEqual(["settings.json"]);
+  });
+
+  it("keeps a symlinked settings file a symlink, and changes the file it points at", () => {
+    const real = join(dir, "dotfiles", "claude-settings.json");
+    mkdirSync(dirname(real));
+    writeFileSync(real, original);
+    const settings = join(dir, "settings.json");
+    symlinkSync(real, settings);
+    expect(run(["install", "--settings", settings, "--command", "claude-rtk-hook"]).code).toBe(0);
+    expect(lstatSync(settings).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(real, "utf8")).hooks.PreToolUse).toHaveLength(1);
+    expect(run(["uninstall", "--settings", settings]).code).toBe(0);
+    expect(lstatSync(settings).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, "utf8")).toBe(original);
+    expect(readdirSync(dirname(real))).toEqual(["claude-settings.json"]);
   });
 
   it("gain sums the bytes cut in the transcripts under $CLAUDE_CONFIG_DIR/projects", () => {

@@ -1,7 +1,7 @@
 // claude-rtk-hook: the PostToolUse hook itself (no subcommand: event on stdin), plus
-// install / uninstall / settings-json. Built into one self-contained file (dist/cli.js) that
+// install / uninstall / settings-json. Built into one self-contained file (dist/cli.cjs) that
 // the adapter copies into pods and `install` copies next to the settings file.
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,7 +45,7 @@ breaks a tool call: on any problem it prints nothing and explains on stderr.
                      else ~/.claude/settings.json); every other setting and hook is kept
   --command CMD      hook command to register (for install it must contain "${hookName}",
                      which is how uninstall finds it); default for
-                     install: copy this file to <settings dir>/hooks/${hookName}.mjs and run
+                     install: copy this file to <settings dir>/hooks/${hookName}.cjs and run
                      it with node; default for settings-json: "${hookName}" on PATH
   --dry-run          install / uninstall: print the change to the settings file as a diff, write nothing
   --days N           gain: sessions whose transcript changed in the last N days (default 30)
@@ -115,9 +115,12 @@ function reduceOptionsFor(budgets: Budgets) {
   };
 }
 
+/** This file: __filename in the built CommonJS bin (a path with any characters), import.meta.url from sources. */
+const ownFile = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+
 /** This very bin as a shell command (the rewritten Bash command calls it back), with the budgets it was given. */
 function ownCommand(budgets: Budgets): string {
-  return withBudgets(`${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(import.meta.url))}`, budgets);
+  return withBudgets(`${shellQuote(process.execPath)} ${shellQuote(ownFile)}`, budgets);
 }
 
 async function runHook(budgetFlags: BudgetFlags): Promise<void> {
@@ -162,7 +165,7 @@ function readSettings(file: string): { text: string; settings: unknown } {
     text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { text: "", settings: {} };
-    throw new Error(`cannot read ${file} (${(error as Error).message}); fix its permissions or pass another file with --settings`);
+    throw new Error(`cannot read ${file} (${(error as Error).message}); make it a file you can read, or pass another with --settings`);
   }
   if (text.trim() === "") return { text, settings: {} };
   try {
@@ -192,8 +195,18 @@ function mergeOrExplain<T>(file: string, merge: () => T): T {
   }
 }
 
-/** Writes next to the target, then renames: a crash never leaves a half-written settings file. */
-function writeAtomically(file: string, text: string): void {
+/**
+ * Writes next to the target, then renames: a crash never leaves a half-written settings file.
+ * A settings file that is a symbolic link (dotfile managers make them) stays one: the file
+ * it points at is the one replaced.
+ */
+function writeAtomically(link: string, text: string): void {
+  let file = link;
+  try {
+    file = realpathSync(link);
+  } catch {
+    // Not there yet (or a dangling link, which the rename then replaces): written as named.
+  }
   mkdirSync(dirname(file), { recursive: true });
   let mode: number | undefined;
   try {
@@ -214,30 +227,33 @@ function writeAtomically(file: string, text: string): void {
 
 /** The running bin's own file, when it is the built single file (copyable); undefined from sources. */
 function ownBuiltFile(): string | undefined {
-  const file = fileURLToPath(import.meta.url);
+  const file = ownFile;
   return /\.(?:c|m)?js$/.test(file) ? file : undefined;
 }
 
-const installedCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.mjs`);
+// CommonJS (.cjs): node needs the extension, no package.json travels with the copy.
+const installedCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.cjs`);
+/** Where earlier versions (an ES module bin) put the copy; removed when found. */
+const earlierCopy = (settingsFile: string) => join(dirname(settingsFile), "hooks", `${hookName}.mjs`);
 
 function install(settingsFile: string, budgets: Budgets, command: string | undefined, dryRun: boolean): void {
   const { text, settings } = readSettings(settingsFile);
-  let base = command;
-  if (base === undefined) {
-    const self = ownBuiltFile();
-    if (!self) throw new UsageError("install from sources needs --command (or run the built bin: dist/cli.js)");
-    const copy = installedCopy(settingsFile);
-    base = `node ${shellQuote(copy)}`;
-    if (!dryRun) {
-      mkdirSync(dirname(copy), { recursive: true });
-      // A stable copy: npx caches are pruned, and the hook must outlive this process.
-      if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
-    }
-  }
-  const full = withBudgets(base, budgets);
+  const self = command === undefined ? ownBuiltFile() : undefined;
+  if (command === undefined && !self) throw new UsageError("install from sources needs --command (or run the built bin: dist/cli.cjs)");
+  const copy = installedCopy(settingsFile);
+  const full = withBudgets(command ?? `node ${shellQuote(copy)}`, budgets);
+  // Merged before anything is written: settings it cannot merge leave no file behind.
   const next = mergeOrExplain(settingsFile, () => installHook(settings, full));
+  if (self && !dryRun) {
+    mkdirSync(dirname(copy), { recursive: true });
+    // A stable copy: npx caches are pruned, and the hook must outlive this process.
+    if (resolve(self) !== resolve(copy)) copyFileSync(self, copy);
+  }
   applySettings(settingsFile, text, next, dryRun);
-  if (!dryRun) process.stderr.write(`${hookName}: installed in ${settingsFile} (PreToolUse for Bash, PostToolUse for every tool): ${full}\n`);
+  if (dryRun) return;
+  // An earlier install's copy, which the settings no longer name.
+  if (!full.includes(earlierCopy(settingsFile))) rmSync(earlierCopy(settingsFile), { force: true });
+  process.stderr.write(`${hookName}: installed in ${settingsFile} (PreToolUse for Bash, PostToolUse for every tool): ${full}\n`);
 }
 
 function uninstall(settingsFile: string, dryRun: boolean): void {
@@ -247,6 +263,7 @@ function uninstall(settingsFile: string, dryRun: boolean): void {
   if (installed || dryRun) applySettings(settingsFile, text, next, dryRun);
   if (dryRun) return;
   rmSync(installedCopy(settingsFile), { force: true });
+  rmSync(earlierCopy(settingsFile), { force: true });
   process.stderr.write(installed ? `${hookName}: removed from ${settingsFile}\n` : `${hookName}: not installed in ${settingsFile}, nothing to remove\n`);
 }
 
@@ -366,4 +383,7 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// No top-level await: the built bin is CommonJS.
+void main().then((code) => {
+  process.exitCode = code;
+});

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   type ModelServer,
   type ReceivedToolResult,
@@ -129,12 +129,17 @@ describe("install / uninstall with the built bin", () => {
       2,
     )}\n`;
     writeFileSync(settingsFile, original);
+    // An earlier version's copy (an ES module): replaced by this install, not left behind.
+    const earlier = join(home, ".claude", "hooks", "claude-rtk-hook.mjs");
+    mkdirSync(dirname(earlier), { recursive: true });
+    writeFileSync(earlier, "");
     const cli = (...args: string[]) => execFileSync(process.execPath, [bin, ...args], { encoding: "utf8", stdio: "pipe" });
     cli("install", "--settings", settingsFile, "--max-bytes", "4000");
     cli("install", "--settings", settingsFile, "--max-bytes", "4000");
     const installed = JSON.parse(readFileSync(settingsFile, "utf8"));
-    const copy = join(home, ".claude", "hooks", "claude-rtk-hook.mjs");
+    const copy = join(home, ".claude", "hooks", "claude-rtk-hook.cjs");
     expect(existsSync(copy)).toBe(true);
+    expect(existsSync(earlier)).toBe(false);
     const ours = { type: "command", command: `node ${copy} --max-bytes 4000`, timeout: 30 };
     expect(installed.hooks.PreToolUse).toEqual([{ matcher: "Bash", hooks: [{ type: "command", command: `touch ${marker}` }] }, { matcher: "Bash", hooks: [ours] }]);
     expect(installed.hooks.PostToolUse).toEqual([{ matcher: "Write", hooks: [{ type: "command", command: "true" }] }, { matcher: "*", hooks: [ours] }]);

@@ -94,6 +94,15 @@ describe("reduceText, softMaxBytes (outputs Claude saved to a file)", () => {
     expect(utf8ByteLength(result.text) - errorBytes).toBeLessThanOrEqual(2000);
   });
 
+  it("adds no cut marker when every line past head and tail is an error line that fits: nothing was cut", () => {
+    // A linter's report: nothing but problem lines (the eslint corpus output had "cut 0 of 84 lines").
+    const lines = Array.from({ length: 80 }, (_, n) => `src/${word(n)}.js:${n + 1}:3  warning  Unexpected var, use let or const instead  no-var`);
+    const result = reduceText(lines.join("\n"), soft(2000));
+    expect(result.text).not.toContain("[rtk-hook: cut");
+    expect(result.text).toBe(lines.join("\n"));
+    expect(result).toMatchObject({ cutLines: 0, droppedImportantLines: 0 });
+  });
+
   it("leaves text between softMaxBytes and maxBytes cut to softMaxBytes, and text under softMaxBytes alone", () => {
     const text = numbered(200).join("\n"); // ~6 KB
     expect(utf8ByteLength(reduceText(text, soft(3000, 10_000)).text)).toBeLessThanOrEqual(3000);

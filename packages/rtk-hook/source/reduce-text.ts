@@ -216,6 +216,9 @@ function reduceHeadAndTail(input: string, original: string, bytesBefore: number,
     kept: middle.length,
     dropped: droppedImportant,
   };
+  // Every line between head and tail was an error line that fit: nothing was cut, and a
+  // marker would point at a full output no one saved.
+  if (counts.cutLines === 0) return finish(input, text, bytesBefore, options, { ...counts, cutBytes: 0, kept: 0 });
   const parts = [...headLines, cutMarker(counts, options), ...middle];
   if (middle.length > 0 && tailLines.length > 0) parts.push(endOfCutMarker(tailLines.length));
   parts.push(...tailLines);

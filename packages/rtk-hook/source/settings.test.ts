@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { installHook, isRtkHookEntry, settingsDocument, shellQuote, uninstallHook } from "./settings.ts";
 
-const command = "node /home/u/.claude/hooks/claude-rtk-hook.mjs --max-bytes 20000";
+const command = "node /home/u/.claude/hooks/claude-rtk-hook.cjs --max-bytes 20000";
 
 const existing = {
   model: "opus",

@@ -22,9 +22,18 @@ function checkSettings(settings: unknown): Settings {
   }
   for (const event of ["PreToolUse", "PostToolUse"]) {
     const groups = isObject(settings.hooks) ? settings.hooks[event] : undefined;
-    if (groups !== undefined && !Array.isArray(groups)) {
+    if (groups === undefined) continue;
+    if (!Array.isArray(groups)) {
       throw new Error(`settings "hooks.${event}" must be an array of matcher groups, got ${JSON.stringify(groups)}; fix it by hand first`);
     }
+    // The two events we add to: a group we cannot read might hide an earlier install of ours
+    // (a second copy would then run twice), so it is refused rather than guessed at.
+    groups.forEach((group: unknown, at: number) => {
+      if (!isObject(group) || !Array.isArray(group.hooks)) {
+        const shape = isObject(group) ? `a group whose "hooks" is ${JSON.stringify(group.hooks) ?? "missing"}` : JSON.stringify(group);
+        throw new Error(`settings "hooks.${event}[${at}]" must be a matcher group {"matcher": ..., "hooks": [...]}, got ${shape}; fix it by hand first`);
+      }
+    });
   }
   return settings;
 }

@@ -67,6 +67,16 @@ describe("wrapCommand: what it leaves alone", () => {
   );
 });
 
+describe("wrapCommand: what it adds", () => {
+  // Claude Code (2.1.330) runs a command without an input redirection with stdin from
+  // /dev/null, and one with a `<` with its own stdin: a prologue with `<` made `read` wait
+  // until Claude's 120 s timeout (seen with the real CLI).
+  it("adds no input redirection: the command's own text decides what Claude does with stdin", () => {
+    const added = wrapped("echo hi", "node /opt/claude-rtk-hook.cjs").replace(/\necho hi$/, "");
+    expect(added).not.toContain("<");
+  });
+});
+
 describe("wrapCommand: the rewritten command in a real shell", () => {
   it("hands larger outputs to the reducer and keeps the exit status", () => {
     const result = runLikeClaude(wrapped(`seq 1 3000; echo oops >&2; exit 3`, markingReducer));

@@ -38,7 +38,7 @@ function passThroughReason(command: string, runInBackground: boolean): string | 
 
 /**
  * The command rewritten so that its output goes through `reducer` (a shell command that runs
- * this package's bin, e.g. `node /path/claude-rtk-hook.mjs --max-bytes 5000`), or why it is
+ * this package's bin, e.g. `node /path/claude-rtk-hook.cjs --max-bytes 5000`), or why it is
  * left alone. Pure: the hook bin supplies the reducer's path.
  */
 export function wrapCommand(command: string, reducer: string, options: { runInBackground?: boolean } = {}): WrapDecision {
@@ -46,8 +46,12 @@ export function wrapCommand(command: string, reducer: string, options: { runInBa
   if (reason !== undefined) return { status: "passed-through", reason };
   const dir = `"$${wrapMarker}"`;
   const restore = "exec 1>&8 2>&9 8>&- 9>&-";
+  // Every process here is paid by every command, so nothing on stderr (Claude gives one
+  // stream, or the command wrote none) saves a `cat`. No `<` anywhere in the prologue: Claude
+  // Code gives a command with an input redirection its stdin instead of /dev/null, and a
+  // `read` then waits for ever (`wc -c <file` did that).
   const small = `[ "$(cat ${dir}/stdout ${dir}/stderr | wc -c)" -le ${shellFastPathBytes} ]`;
-  const printRaw = `cat ${dir}/stdout; cat ${dir}/stderr >&2; rm -rf ${dir}`;
+  const printRaw = `cat ${dir}/stdout; if [ -s ${dir}/stderr ]; then cat ${dir}/stderr >&2; fi; rm -rf ${dir}`;
   // The reducer removes the directory once it has printed; if it could not (no node, a
   // crash), the shell prints the output as it is: a command's output is never lost.
   const reduce = `${reducer} reduce-output ${dir} || if [ -d ${dir} ]; then ${printRaw}; fi`;

@@ -118,7 +118,7 @@ describe("failing commands through the PreToolUse rewrite", () => {
     expect(timeless(readFileSync(fullOutputPath(hooked!.content)!, "utf8"))).toBe(timeless(raw.stdout + raw.stderr));
   });
 
-  it("gives the model exactly what it gets without the hook for small outputs: exit status, stderr, cwd, heredocs, signals", async () => {
+  it("gives the model exactly what it gets without the hook for small outputs: exit status, stderr, cwd, heredocs, signals, stdin, env, background jobs", async () => {
     mkdirSync(join(work, "sub"));
     const calls = [
       toolUse("Bash", { command: "cd sub" }),
@@ -128,6 +128,8 @@ describe("failing commands through the PreToolUse rewrite", () => {
       toolUse("Bash", { command: "sh -c 'kill -TERM $$'; echo status $?" }),
       toolUse("Bash", { command: 'read line; echo "stdin: [$line]"' }),
       toolUse("Bash", { command: "export RTK_E2E=kept; echo $RTK_E2E" }),
+      // A background job: passed through untouched (its output may come after the command ends).
+      toolUse("Bash", { command: "(sleep 0.2; echo late) & echo started; wait; echo waited" }),
       toolUse("Bash", { command: "seq 1 10000" }),
     ];
     const without = await toolResultsFor(calls, false);

@@ -4,9 +4,16 @@ import { isImportantLine } from "../important-lines.ts";
 import { stripAnsi } from "../terminal-text.ts";
 import { readCorpus } from "../test-utils/corpus.ts";
 import { filterCommandOutput } from "./command-filters.ts";
+import { locateStylishProblems } from "./eslint.ts";
 
 const lines = (...text: string[]) => text.join("\n");
 const importantIn = (text: string) => text.split("\n").filter(isImportantLine);
+/** The input's error/warning lines as the filter must give them back: as they were, or (eslint) with their file in front. */
+function expectedImportant(text: string, filter: string | undefined): string[] {
+  const all = text.split("\n");
+  const located = filter === "eslint" ? locateStylishProblems(all) : [];
+  return all.flatMap((line, index) => (isImportantLine(line) ? [located[index] ?? line] : []));
+}
 
 describe("filterCommandOutput: test runners", () => {
   it("drops node --test's passing tests, keeps failures and the summary", () => {
@@ -60,6 +67,22 @@ describe("filterCommandOutput: other tools", () => {
     expect(filterCommandOutput(lines("total 100", ...long)).text.split("\n").slice(0, 3)).toEqual([expect.stringContaining("listing shortened"), "1000 file0.js", "1001 file1.js"]);
   });
 
+  it("puts eslint's file in front of each of its problem lines, and drops the file lines", () => {
+    const output = lines("", "/work/src/a.js", "   3:7   error    'x' is not defined      no-undef", "  12:1   warning  Unexpected var          no-var", "", "/work/src/b.js", "  1:1  error  Parsing error: Unexpected token", "", "✖ 3 problems (2 errors, 1 warning)", "");
+    expect(filterCommandOutput(output)).toEqual({
+      text: lines(
+        "[rtk-hook: eslint's file lines moved into each problem line (file:line:col); 5 file and blank lines not shown]",
+        "/work/src/a.js:3:7   error    'x' is not defined      no-undef",
+        "/work/src/a.js:12:1   warning  Unexpected var          no-var",
+        "/work/src/b.js:1:1  error  Parsing error: Unexpected token",
+        "✖ 3 problems (2 errors, 1 warning)",
+        "",
+      ),
+      filter: "eslint",
+      droppedLines: 5,
+    });
+  });
+
   it("leaves output no filter recognises alone", () => {
     expect(filterCommandOutput("hello\nworld")).toEqual({ text: "hello\nworld", filter: undefined, droppedLines: 0 });
   });
@@ -69,7 +92,8 @@ describe("filterCommandOutput on the captured corpus of real outputs", () => {
   const corpus = readCorpus();
   it.each(corpus.map((entry) => [entry.id, entry] as const))("%s: every error/warning line kept, in order", (_id, entry) => {
     const text = stripAnsi(entry.output);
-    expect(importantIn(filterCommandOutput(text).text)).toEqual(importantIn(text));
+    const result = filterCommandOutput(text);
+    expect(importantIn(result.text)).toEqual(expectedImportant(text, result.filter));
   });
 
   it.each([
@@ -78,6 +102,7 @@ describe("filterCommandOutput on the captured corpus of real outputs", () => {
     ["go-test-pass", "test runner"],
     ["pytest-pass", "test runner"],
     ["tsc-fail-pretty", "tsc"],
+    ["eslint-warnings", "eslint"],
     ["npm-install", "package install"],
     ["git-status", "git"],
     ["find", "listing"],
@@ -88,7 +113,8 @@ describe("filterCommandOutput on the captured corpus of real outputs", () => {
     const text = stripAnsi(entry.output);
     const result = filterCommandOutput(text);
     expect(result.filter).toBe(filter);
-    expect(result.text.length).toBeLessThan(text.length);
+    // eslint's gets longer (a file name on every problem line) and then folds far better.
+    if (filter !== "eslint") expect(result.text.length).toBeLessThan(text.length);
   });
 });
 
@@ -112,6 +138,10 @@ describe("filterCommandOutput, property: any error/warning line of the input is 
     "packages/a/source/x.ts",
     "packages/a/source/y.ts:3:export function y() {}",
     "total 12",
+    "src/lint.js",
+    "  3:7  error  'x' is not defined  no-undef",
+    "  12:1  warning  Unexpected var  no-var",
+    "✖ 2 problems (1 error, 1 warning)",
     "",
   );
   const important = fc.tuple(fc.constantFrom("error:", "FAIL", "✖ fails", "warning:", "npm warn", "packages/a/errors.ts", "E   assert 1 == 2", "    at f (a.js:1:2)"), fc.string({ maxLength: 20 })).map(([head, tail]) => `${head} ${tail}`);
@@ -120,7 +150,8 @@ describe("filterCommandOutput, property: any error/warning line of the input is 
     fc.assert(
       fc.property(fc.array(fc.oneof({ weight: 6, arbitrary: noise }, { weight: 2, arbitrary: important }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) }), { maxLength: 200 }), (mix) => {
         const text = mix.join("\n");
-        expect(importantIn(filterCommandOutput(text).text)).toEqual(importantIn(text));
+        const result = filterCommandOutput(text);
+        expect(importantIn(result.text)).toEqual(expectedImportant(text, result.filter));
       }),
       { numRuns: 300 },
     );

@@ -1,4 +1,5 @@
 import { isImportantLine } from "../important-lines.ts";
+import { eslintFilter } from "./eslint.ts";
 import { gitFilter } from "./git.ts";
 import { installFilter } from "./install.ts";
 import { listingFilter } from "./listing.ts";
@@ -18,9 +19,18 @@ export type CommandFilter = {
   apply: (lines: readonly string[]) => Array<string | null | undefined>;
   /** The one line that stands where the first dropped or changed line was. */
   note: (dropped: number) => string;
+  /**
+   * May put a location in front of an error/warning line (`file:` + the line, trimmed), which
+   * then says where it is even when cut or folded; any other change to such a line is ignored.
+   * Such a filter is applied even when it makes the output longer.
+   */
+  locatesImportantLines?: boolean;
 };
 
-export const commandFilters: readonly CommandFilter[] = [testRunnerFilter, tscFilter, installFilter, gitFilter, listingFilter];
+/** A replacement the filter may make for an error/warning line: the line itself, with a location in front. */
+const isLocated = (line: string, replacement: string) => replacement.endsWith(`:${line.trim()}`) && line.trim() !== "";
+
+export const commandFilters: readonly CommandFilter[] = [testRunnerFilter, tscFilter, eslintFilter, installFilter, gitFilter, listingFilter];
 
 export type FilterResult = { text: string; filter: string | undefined; droppedLines: number };
 
@@ -34,14 +44,16 @@ export function filterCommandOutput(text: string): FilterResult {
     let dropped = 0;
     let noteAt = -1;
     for (const [index, line] of lines.entries()) {
-      const verdict = isImportantLine(line) ? undefined : verdicts[index];
+      const proposed = verdicts[index];
+      const locates = filter.locatesImportantLines === true && typeof proposed === "string" && isLocated(line, proposed);
+      const verdict = isImportantLine(line) && !locates ? undefined : proposed;
       if (verdict !== undefined && verdict !== line && noteAt === -1) noteAt = out.length;
       if (verdict === null) dropped += 1;
       else out.push(verdict ?? line);
     }
     if (noteAt !== -1) out.splice(noteAt, 0, filter.note(dropped));
     const filtered = out.join("\n");
-    if (filtered.length < text.length) return { text: filtered, filter: filter.name, droppedLines: dropped };
+    if (filtered.length < text.length || (filter.locatesImportantLines === true && noteAt !== -1)) return { text: filtered, filter: filter.name, droppedLines: dropped };
   }
   return { text, filter: undefined, droppedLines: 0 };
 }

@@ -18,11 +18,11 @@ function newestSource(dir: string): number {
 }
 
 /**
- * The built single-file bin (dist/cli.js), the artifact Claude Code runs. Refuses a missing
+ * The built single-file bin (dist/cli.cjs), the artifact Claude Code runs. Refuses a missing
  * or stale build rather than testing old code.
  */
 export function builtBin(): string {
-  const bin = join(packageDir, "dist", "cli.js");
+  const bin = join(packageDir, "dist", "cli.cjs");
   if (!existsSync(bin) || statSync(bin).mtimeMs < newestSource(join(packageDir, "source"))) {
     throw new Error(`${bin} is missing or older than source/: run \`pnpm --filter @claude-k8s/rtk-hook run build\` first`);
   }
