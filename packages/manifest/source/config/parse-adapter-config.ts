@@ -54,6 +54,8 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "workspaceVolumeClaim",
   "workspaceMountPath",
   "serverMountPath",
+  "agentVolumeStorageClass",
+  "agentVolumeSize",
   "inheritEnv",
   "inheritSecretVolumes",
   // lifecycle

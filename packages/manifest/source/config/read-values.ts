@@ -42,6 +42,8 @@ const ECHO_SAFE_KEYS: ReadonlySet<string> = new Set([
   "fsGroup",
   "workspaceVolumeClaim",
   "workspaceMountPath",
+  "agentVolumeStorageClass",
+  "agentVolumeSize",
   "ttlSecondsAfterFinished",
   "retainJobs",
   "reattachOrphanedJobs",
