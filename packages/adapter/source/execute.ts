@@ -1,4 +1,4 @@
-import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, type RunJobOutcome, runJob } from "@claude-k8s/k8s-runtime";
+import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, RunError, type RunJobOutcome, runJob } from "@claude-k8s/k8s-runtime";
 import {
   type AdapterConfig,
   buildRunManifests,
@@ -16,6 +16,7 @@ import {
 } from "@claude-k8s/manifest";
 import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
 import { readAgentInstructions } from "./agent-instructions.ts";
+import { prepareWorkspaceMode, withWorkspaceMode } from "./agent-volume.ts";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
 import { recoveredSummary } from "./recovered-summary.ts";
@@ -93,7 +94,9 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
       await prepareSharedDirectories(manifests, config);
       runtime.sweepPeriodically(manifests.names.namespace);
       for (const warning of manifests.warnings) await status(warning);
-      return runOnce(ctx, config, manifests, context, runtime, signal, status);
+      await prepareWorkspaceMode(runtime, manifests, config, context.agent.id, signal, status);
+      const once = await runOnce(ctx, config, manifests, context, runtime, signal, status);
+      return { ...once, result: withWorkspaceMode(once.result, manifests) };
     };
 
     const first = await attempt(run);
@@ -113,7 +116,7 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
     // The stored session is unusable: a fresh one replaces it when the retry made one, else it is cleared.
     return fresh.result.sessionParams ? fresh.result : { ...fresh.result, clearSession: true };
   } catch (error) {
-    if (error instanceof ManifestError || error instanceof KubeTargetError) return failure(error.code, error.message);
+    if (error instanceof ManifestError || error instanceof KubeTargetError || error instanceof RunError) return failure(error.code, error.message);
     if (error instanceof Error && error.message.startsWith("enableRtk needs")) return failure("k8s_config_invalid", error.message);
     return failure("adapter_failed", `claude_k8s: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -14,7 +14,8 @@ export const REQUIRED_PERMISSIONS: readonly { group: string; resource: string; s
   { group: "", resource: "pods", subresource: "log", verbs: ["get"] },
   // list: the sweep looks for Secrets whose run is gone.
   { group: "", resource: "secrets", verbs: ["create", "get", "list", "update", "patch", "delete"] },
-  { group: "", resource: "persistentvolumeclaims", verbs: ["get"] },
+  // create/watch: an agent's own volume is made when missing and watched until it binds (never deleted by a run).
+  { group: "", resource: "persistentvolumeclaims", verbs: ["create", "get", "list", "watch"] },
   { group: "", resource: "events", verbs: ["list", "watch"] },
   { group: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "list", "watch", "update", "patch", "delete"] },
 ];

@@ -40,3 +40,13 @@ export { defaultSweepPolicy, planSweep, type SecretLike, type SweepItem, type Sw
 export { type SweepReport, sweepNamespace } from "./run/sweep-namespace.ts";
 export { type PeriodicSweep, startPeriodicSweep } from "./run/periodic-sweep.ts";
 export type { EventLike } from "./run/namespace-watches.ts";
+export {
+  AGENT_VOLUME_PENDING,
+  type AgentVolumeVerdict,
+  type ClaimLike,
+  classifyAgentVolume,
+  type StorageClassFacts,
+  storageClassFacts,
+} from "./decisions/classify-agent-volume.ts";
+export { type AgentVolumeReport, type EnsureAgentVolumeOptions, ensureAgentVolume } from "./volumes/ensure-agent-volume.ts";
+export { type AgentVolumeItem, type AgentVolumeSweep, sweepAgentVolumes } from "./volumes/agent-volumes.ts";

@@ -56,6 +56,7 @@ export function findPolicyViolations(config: AdapterConfig, policy: OperatorPoli
     check("nodeSelector", "nodeSelector", `${key}=${value}`, nothing);
   }
   check("workspaceVolumeClaim", "workspaceVolumeClaim", config.workspaceVolumeClaim, (value) => value === facts.serverClaim);
+  check("agentVolumeStorageClass", "agentVolumeStorageClass", config.agentVolumeStorageClass, nothing);
   check("serverMountPath", "serverMountPath", config.serverMountPath, nothing);
   check("fsGroup", "fsGroup", config.fsGroup === undefined ? undefined : String(config.fsGroup), nothing);
   for (const [index, pattern] of config.inheritEnv.entries()) check("inheritEnv", `inheritEnv[${index}]`, pattern, nothing);
