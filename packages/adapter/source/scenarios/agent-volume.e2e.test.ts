@@ -27,7 +27,7 @@ describe("agent-volume mode (no shared volume)", () => {
   it("runs an agent without a project on its own volume, and its next run resumes the session and finds its files", async () => {
     const agentId = `solo-${randomUUID().slice(0, 8)}`;
     const first = await startModelServer({ script: [toolUse("Bash", { command: "pwd; echo $HOME; echo kept-across-runs > note.txt; echo wrote" }), text("First run done.")] });
-    const second = await startModelServer({ script: [toolUse("Bash", { command: "cat note.txt" }), text("Second run done.")] });
+    const second = await startModelServer({ script: [toolUse("Bash", { command: "cat note.txt" }, { id: "toolu_second_run" }), text("Second run done.")] });
     try {
       const one = await runAgent(agentId, first);
       expect(one.result.errorMessage, one.log.slice(-3000)).toBeUndefined();
