@@ -68,6 +68,48 @@ describe("agent-volume mode (no shared volume)", () => {
     }
   });
 
+  it("never mounts one agent's volume in another agent's pod (hostile agent config)", async () => {
+    const victimId = `victim-${randomUUID().slice(0, 8)}`;
+    const attackerId = `attacker-${randomUUID().slice(0, 8)}`;
+    const model = await startModelServer({ script: [text("never")] });
+    const { core } = adminClients();
+    try {
+      // A prompt-injected agent hires an agent whose config names the victim's volume as "shared".
+      const byName = await runAgent(attackerId, model, { workspaceVolumeClaim: agentVolumeClaimName(victimId) });
+      expect(byName.result.errorCode).toBe("k8s_config_forbidden");
+      // Even an operator who allows any claim never gets an agent volume mounted as a shared one.
+      const before = process.env.CLAUDE_K8S_ALLOW_VOLUME_CLAIM;
+      process.env.CLAUDE_K8S_ALLOW_VOLUME_CLAIM = "*";
+      try {
+        const allowed = await runAgent(attackerId, model, { workspaceVolumeClaim: agentVolumeClaimName(victimId) });
+        expect(allowed.result.errorCode).toBe("k8s_mount_forbidden");
+        expect(await runLeftovers(agent.namespace, allowed.run.ctx.runId)).toEqual([]);
+      } finally {
+        if (before === undefined) delete process.env.CLAUDE_K8S_ALLOW_VOLUME_CLAIM;
+        else process.env.CLAUDE_K8S_ALLOW_VOLUME_CLAIM = before;
+      }
+      // A claim planted under the attacker's volume name, labelled as the victim's, is not adopted.
+      await core.createNamespacedPersistentVolumeClaim({
+        namespace: agent.namespace,
+        body: {
+          metadata: {
+            name: agentVolumeClaimName(attackerId),
+            labels: { "app.kubernetes.io/component": "agent-volume", "paperclip.io/adapter-type": "claude_k8s", "paperclip.io/agent-id": victimId },
+            annotations: { "paperclip.io/agent-id": victimId },
+          },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+        },
+      });
+      const planted = await runAgent(attackerId, model);
+      expect(planted.result.errorCode).toBe("k8s_mount_forbidden");
+      expect(planted.result.errorMessage).toMatch(/belongs to another agent/);
+      expect(await runLeftovers(agent.namespace, planted.run.ctx.runId)).toEqual([]);
+      expect(model.requests).toEqual([]);
+    } finally {
+      await model.close();
+    }
+  });
+
   it("lists agent volumes with sweep --volumes (dry run by default) and deletes one only when asked", async () => {
     const agentId = `swept-${randomUUID().slice(0, 8)}`;
     const model = await startModelServer({ script: [text("hello")] });
