@@ -41,6 +41,8 @@ export function getConfigSchema(): { fields: ConfigFieldSchema[] } {
       { key: "labels", label: "Extra labels", type: "textarea", hint: "key=value lines or JSON", group: "Kubernetes" },
       { key: "workspaceVolumeClaim", label: "Shared volume claim", type: "text", hint: "ReadWriteMany claim shared with the Paperclip server", group: "Storage" },
       { key: "workspaceMountPath", label: "Mount path in agent pods", type: "text", default: "/paperclip", group: "Storage" },
+      { key: "agentVolumeStorageClass", label: "Agent volume storage class", type: "text", hint: "without a shared claim: the StorageClass of the agent's own volume; default: the cluster's default", group: "Storage" },
+      { key: "agentVolumeSize", label: "Agent volume size", type: "text", default: "10Gi", hint: "without a shared claim: the size of the agent's own volume", group: "Storage" },
       { key: "timeoutSec", label: "Timeout (s)", type: "number", default: 0, hint: "0 = none", group: "Lifecycle" },
       { key: "graceSec", label: "Grace after the timeout (s)", type: "number", default: 60, group: "Lifecycle" },
       { key: "podScheduleTimeoutSec", label: "Schedule timeout (s)", type: "number", default: 120, group: "Lifecycle" },
