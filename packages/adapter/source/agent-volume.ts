@@ -1,5 +1,5 @@
 import { ensureAgentVolume, type RuntimeContext } from "@claude-k8s/k8s-runtime";
-import type { AdapterConfig, RunManifests } from "@claude-k8s/manifest";
+import { type AdapterConfig, CHECKOUT_CONTAINER, type RunManifests } from "@claude-k8s/manifest";
 import type { AdapterExecutionResult } from "./paperclip-types.ts";
 
 /**
@@ -34,14 +34,21 @@ export async function prepareWorkspaceMode(
   if (report.ready !== "bound") await status(`agent volume ${claim.metadata.name}: ${report.ready}`);
 }
 
-/** Which mode the run used, and the agent's claim, for dashboards and support (`resultJson`). */
+/**
+ * Which mode the run used, and the agent's claim, for dashboards and support (`resultJson`).
+ * A failed checkout of the project's repository gets its own code (its message, from the
+ * container's last line, names the cause: refused credentials, missing ref, unreachable URL).
+ */
 export function withWorkspaceMode(result: AdapterExecutionResult, manifests: RunManifests): AdapterExecutionResult {
+  const checkoutFailed = result.errorCode === "k8s_init_container_failed" && (result.errorMessage ?? "").includes(`init container ${CHECKOUT_CONTAINER} `);
   return {
     ...result,
+    ...(checkoutFailed ? { errorCode: "k8s_git_checkout_failed" } : {}),
     resultJson: {
       ...(result.resultJson ?? {}),
       workspaceMode: manifests.workspaceMode,
       ...(manifests.agentVolume ? { agentVolumeClaim: manifests.agentVolume.metadata.name } : {}),
+      ...(manifests.checkout ? { checkout: { repoUrl: manifests.checkout.repoUrl, ...(manifests.checkout.repoRef ? { repoRef: manifests.checkout.repoRef } : {}), dir: manifests.checkout.dir } } : {}),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { agentVolumeClaimName, buildAgentVolumeClaim, checkSharedClaimName, type PersistentVolumeClaimManifest } from "./agent-volume/agent-volume-claim.ts";
 import { type CheckoutPlan, mapWorkspaceOntoAgentVolume } from "./agent-volume/agent-volume-layout.ts";
+import { buildCheckoutContainer } from "./agent-volume/git-checkout.ts";
 import { withPreparedDirectories } from "./agent-volume/prepare-command.ts";
 import { buildClaudeArgv } from "./claude-argv.ts";
 import type { AdapterConfig } from "./config/types.ts";
@@ -29,7 +30,7 @@ import { RunFileKey, runFilePath, SKILLS_DIR, skillFileKey } from "./run-files.t
 import { planRunFiles } from "./run-secret-files.ts";
 import { buildRunSecret, type SecretManifest, secretLabels } from "./secret.ts";
 import { containerSecurityContext, podSecurityContext } from "./security-context.ts";
-import { planVolumes } from "./volumes.ts";
+import { DATA_VOLUME, planVolumes } from "./volumes.ts";
 import { chooseWorkspaceMode, type WorkspaceMode } from "./workspace-mode.ts";
 
 export interface BuildRunInput {
@@ -227,6 +228,22 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
       // The agent's own volume is small and its alone: the kubelet makes it the pod group's
       // (once, OnRootMismatch), which a fresh block volume needs for a non-root pod to write.
       securityContext: podSecurityContext(ownVolume === undefined ? config : { ...config, fsGroup: config.fsGroup ?? config.runAsGroup }),
+      ...(ownVolume?.checkout === undefined
+        ? {}
+        : {
+            initContainers: [
+              buildCheckoutContainer({
+                plan: ownVolume.checkout,
+                image: placement.image,
+                imagePullPolicy: config.imagePullPolicy,
+                home: ownVolume.home,
+                volumeMount: { name: DATA_VOLUME, mountPath: config.workspaceMountPath },
+                ...optionalField("credentialsSecret", config.gitCredentialsSecret),
+                resources: config.resources,
+                securityContext: containerSecurityContext(config),
+              }),
+            ],
+          }),
       containers: [
         {
           name: CONTAINER_NAME,

@@ -56,6 +56,7 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "serverMountPath",
   "agentVolumeStorageClass",
   "agentVolumeSize",
+  "gitCredentialsSecret",
   "inheritEnv",
   "inheritSecretVolumes",
   // lifecycle

@@ -46,8 +46,13 @@ export function parseStorageKeys(raw: Record<string, unknown>, issues: IssueList
   if (size !== undefined && (bytes === undefined || bytes < MIN_AGENT_VOLUME_BYTES)) {
     issues.add("agentVolumeSize", "a storage quantity of at least 1Mi", raw.agentVolumeSize, '"20Gi"');
   }
+  const gitCredentials = readString(raw.gitCredentialsSecret, "gitCredentialsSecret", issues, '"git-credentials"');
+  if (gitCredentials !== undefined && !isDns1123Subdomain(gitCredentials)) {
+    issues.add("gitCredentialsSecret", "a Secret name (DNS-1123 subdomain)", raw.gitCredentialsSecret, '"git-credentials"');
+  }
   return {
     ...(claim === undefined ? {} : { workspaceVolumeClaim: claim }),
+    ...(gitCredentials === undefined ? {} : { gitCredentialsSecret: gitCredentials }),
     ...(storageClass === undefined ? {} : { agentVolumeStorageClass: storageClass }),
     agentVolumeSize: size ?? DEFAULT_AGENT_VOLUME_SIZE,
     workspaceMountPath,

@@ -44,6 +44,7 @@ const ECHO_SAFE_KEYS: ReadonlySet<string> = new Set([
   "workspaceMountPath",
   "agentVolumeStorageClass",
   "agentVolumeSize",
+  "gitCredentialsSecret",
   "ttlSecondsAfterFinished",
   "retainJobs",
   "reattachOrphanedJobs",

@@ -99,6 +99,8 @@ export interface AdapterConfig {
   agentVolumeStorageClass?: string;
   /** New: without a shared claim, the size requested for each agent's own volume. Default 10Gi. */
   agentVolumeSize: string;
+  /** New: Secret of the Job namespace (keys `username`, `password`) for cloning project repositories into the agent's volume. */
+  gitCredentialsSecret?: string;
   /** New: where the same volume is mounted on the Paperclip server. Default: as learned from the server pod, else workspaceMountPath. */
   serverMountPath?: string;
   /** New: more env names (or `PREFIX_*`) the agent pod may inherit from the server pod. */

@@ -67,6 +67,8 @@ export function findPolicyViolations(config: AdapterConfig, policy: OperatorPoli
   };
   for (const [index, name] of config.envFromSecrets.entries()) envSecret(`envFromSecrets[${index}]`, name);
   for (const [variable, ref] of Object.entries(config.envSecretKeyRefs)) envSecret(`envSecretKeyRefs.${variable}`, ref.name);
+  // The checkout reads it: a Secret of the Job namespace like any other.
+  if (config.gitCredentialsSecret !== undefined) envSecret("gitCredentialsSecret", config.gitCredentialsSecret);
   return dedupe(violations);
 }
 
