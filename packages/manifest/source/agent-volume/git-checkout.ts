@@ -101,10 +101,12 @@ export function buildCheckoutContainer(input: CheckoutContainerInput) {
 const CHECKOUT_SCRIPT = `set -u
 say() { printf '${CHECKOUT_LOG_PREFIX} %s\\n' "$1" >&2; printf '${CHECKOUT_LOG_PREFIX} %s\\n' "$1" > /dev/termination-log 2>/dev/null; }
 fail() { say "$1"; exit 1; }
-err=/tmp/claude-k8s-checkout.err
+err=$(mktemp) || fail "cannot make a temporary file"
+askpass=""
+trap 'rm -f "$err" "$askpass"' EXIT
 if [ -n "\${GIT_PASSWORD:-}" ]; then
-  printf '#!/bin/sh\\ncase "$1" in Username*) printf "%%s" "\${GIT_USERNAME:-git}";; *) printf "%%s" "$GIT_PASSWORD";; esac\\n' > /tmp/claude-k8s-askpass && chmod 700 /tmp/claude-k8s-askpass || fail "cannot write the credential helper in /tmp"
-  export GIT_ASKPASS=/tmp/claude-k8s-askpass
+  askpass=$(mktemp) && printf '#!/bin/sh\\ncase "$1" in Username*) printf "%%s" "\${GIT_USERNAME:-git}";; *) printf "%%s" "$GIT_PASSWORD";; esac\\n' > "$askpass" && chmod 700 "$askpass" || fail "cannot write the credential helper in a temporary file"
+  export GIT_ASKPASS="$askpass"
   creds="the credentials from gitCredentialsSecret"
 else
   creds="no credentials (gitCredentialsSecret is not set)"
