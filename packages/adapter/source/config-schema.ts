@@ -43,6 +43,7 @@ export function getConfigSchema(): { fields: ConfigFieldSchema[] } {
       { key: "workspaceMountPath", label: "Mount path in agent pods", type: "text", default: "/paperclip", group: "Storage" },
       { key: "agentVolumeStorageClass", label: "Agent volume storage class", type: "text", hint: "without a shared claim: the StorageClass of the agent's own volume; default: the cluster's default", group: "Storage" },
       { key: "agentVolumeSize", label: "Agent volume size", type: "text", default: "10Gi", hint: "without a shared claim: the size of the agent's own volume", group: "Storage" },
+      { key: "gitCredentialsSecret", label: "Git credentials Secret", type: "text", hint: "without a shared claim: Secret (username, password/token) for cloning project repositories into the agent's volume", group: "Storage" },
       { key: "timeoutSec", label: "Timeout (s)", type: "number", default: 0, hint: "0 = none", group: "Lifecycle" },
       { key: "graceSec", label: "Grace after the timeout (s)", type: "number", default: 60, group: "Lifecycle" },
       { key: "podScheduleTimeoutSec", label: "Schedule timeout (s)", type: "number", default: 120, group: "Lifecycle" },

@@ -16,7 +16,8 @@ Most used keys (all optional; see the adapter README for every key):
 - without such a claim each agent gets a ReadWriteOnce volume of its own (created when missing,
   kept between runs: HOME, sessions, workspace): \`agentVolumeStorageClass\` (default: the
   cluster's default class) and \`agentVolumeSize\` (10Gi); the run log and \`resultJson.workspaceMode\`
-  say which mode a run used
+  say which mode a run used; a project's repository is cloned into that volume by the pod, with
+  \`gitCredentialsSecret\` (a Secret with username and password/token) when it needs credentials
 - \`timeoutSec\` (0 = none), \`podScheduleTimeoutSec\` (120), \`podStartTimeoutSec\` (600),
   \`retainJobs\`, \`reattachOrphanedJobs\` (true), \`ttlSecondsAfterFinished\` (300)
 - \`enableRtk\` and \`rtkMaxOutputBytes\` (50000): trim large tool outputs before the model reads them
@@ -34,7 +35,7 @@ and the variable. The pod sees only its own workspace and HOME of the shared vol
 Wrongly typed values are errors that name the key and show a good value; numbers and
 booleans written as strings ("300", "true") are accepted. A key named \`command\` is refused.
 
-Error codes a run can end with: \`k8s_config_invalid\`, \`k8s_config_forbidden\`, \`k8s_mount_forbidden\`, \`k8s_volume_pending\`, \`k8s_forbidden\`, \`k8s_api_unreachable\`, \`k8s_concurrent_run_blocked\`,
+Error codes a run can end with: \`k8s_config_invalid\`, \`k8s_config_forbidden\`, \`k8s_mount_forbidden\`, \`k8s_volume_pending\`, \`k8s_git_checkout_failed\`, \`k8s_forbidden\`, \`k8s_api_unreachable\`, \`k8s_concurrent_run_blocked\`,
 \`k8s_job_create_failed\`, \`k8s_secret_create_failed\`, \`k8s_pod_unschedulable\`,
 \`k8s_image_pull_failed\`, \`k8s_container_config_error\`, \`k8s_init_container_failed\`,
 \`k8s_pod_start_timeout\`, \`k8s_pod_evicted\`, \`k8s_oom_killed\`, \`k8s_job_deleted_externally\`,
