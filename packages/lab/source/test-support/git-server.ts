@@ -20,11 +20,16 @@ export interface GitServer {
   close(): Promise<void>;
 }
 
-export async function startGitServer(credentials: { username: string; password: string }): Promise<GitServer> {
+/**
+ * `anonymousRead`: clones and fetches need no credentials (pushes always do), as for a public
+ * repository: what a Paperclip server that clones on its own side without the agent's token needs.
+ */
+export async function startGitServer(credentials: { username: string; password: string }, options: { anonymousRead?: boolean } = {}): Promise<GitServer> {
   const root = mkdtempSync(path.join(tmpdir(), "lab-git-"));
   const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
   const server = http.createServer((request, response) => {
-    if (request.headers.authorization !== expected) {
+    const reading = /[?&]service=git-upload-pack\b/.test(request.url ?? "") || (request.url ?? "").split("?")[0]!.endsWith("/git-upload-pack");
+    if (request.headers.authorization !== expected && !(options.anonymousRead && reading)) {
       response.writeHead(401, { "WWW-Authenticate": 'Basic realm="lab git"' });
       response.end("authentication required\n");
       return;
