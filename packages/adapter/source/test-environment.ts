@@ -1,5 +1,6 @@
 import { createKubeClient, KubeApiError, type KubeClient } from "@claude-k8s/k8s-runtime";
 import { findPolicyViolations, type OperatorPolicy, parseAdapterConfig, policyError } from "@claude-k8s/manifest";
+import { agentVolumeCheck } from "./agent-volume-check.ts";
 import { resolveKubeTarget, runsInCluster } from "./kube-access.ts";
 import { policyFromEnv } from "./operator-policy.ts";
 import { executionPolicyCheck } from "./paperclip-execution-policy.ts";
@@ -122,7 +123,7 @@ export async function testEnvironmentWithPolicy(ctx: AdapterEnvironmentTestConte
         return `claim ${claim} exists in ${namespace}`;
       }, `claim ${claim} does not exist in the Job namespace ${namespace}`, "the shared volume's claim must live in the Job namespace: create it there or set workspaceVolumeClaim");
     } else {
-      checks.push({ code: "k8s_pvc_not_configured", level: "warn", message: "no shared volume (workspaceVolumeClaim): workspaces and skills on the server's disk will not reach agent pods" });
+      checks.push(await agentVolumeCheck(client, namespace, config.agentVolumeStorageClass));
     }
 
     for (const secret of config.imagePullSecrets ?? selfPod?.imagePullSecrets ?? []) {

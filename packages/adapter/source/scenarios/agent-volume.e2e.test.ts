@@ -5,6 +5,7 @@ import { type ModelServer, startModelServer, text, toolResults, toolUse } from "
 import { adminClients, eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { describe, expect, it } from "vitest";
 import { execute } from "../execute.ts";
+import { testEnvironment } from "../test-environment.ts";
 import { runtimeFor, resolveKubeTarget } from "../kube-access.ts";
 import { allowInOperatorPolicy, useLabAgent } from "../test-utils/lab-agent.ts";
 import { paperclipContext } from "../test-utils/paperclip-context.ts";
@@ -105,6 +106,18 @@ describe("agent-volume mode (no shared volume)", () => {
       expect(planted.result.errorMessage).toMatch(/belongs to another agent/);
       expect(await runLeftovers(agent.namespace, planted.run.ctx.runId)).toEqual([]);
       expect(model.requests).toEqual([]);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("doctor (the environment test) reports agent-volume mode and the agent volumes there are", async () => {
+    const model = await startModelServer({ script: [] });
+    try {
+      const result = await testEnvironment({ companyId: "c", adapterType: "claude_k8s", config: agent.config(model) });
+      expect(result.checks.filter((check) => check.level === "error")).toEqual([]);
+      const mode = result.checks.find((check) => check.code === "k8s_agent_volume_mode");
+      expect(mode?.message).toMatch(/agent-volume mode.*\d+ agent volumes? in /);
     } finally {
       await model.close();
     }
