@@ -16,7 +16,7 @@ import {
 } from "@claude-k8s/manifest";
 import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
 import { readAgentInstructions } from "./agent-instructions.ts";
-import { prepareWorkspaceMode, withWorkspaceMode } from "./agent-volume.ts";
+import { logWorkspaceMode, withWorkspaceMode } from "./agent-volume.ts";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
 import { recoveredSummary } from "./recovered-summary.ts";
@@ -94,7 +94,7 @@ export async function executeWithPolicy(ctx: AdapterExecutionContext, policy: Op
       await prepareSharedDirectories(manifests, config);
       runtime.sweepPeriodically(manifests.names.namespace);
       for (const warning of manifests.warnings) await status(warning);
-      await prepareWorkspaceMode(runtime, manifests, config, context.agent.id, signal, status);
+      await logWorkspaceMode(manifests, status);
       const once = await runOnce(ctx, config, manifests, context, runtime, signal, status);
       return { ...once, result: withWorkspaceMode(once.result, manifests) };
     };

@@ -1,3 +1,4 @@
+import { ensureAgentVolume } from "../volumes/ensure-agent-volume.ts";
 import { agentJobSelector, type RunManifests } from "@claude-k8s/manifest";
 import { type AdmissionPolicy, decideAdmission, isUnfinished, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
 import type { PodBudgets, PodFailureCode } from "../decisions/classify-pod-status.ts";
@@ -83,6 +84,25 @@ export type RunJobOutcome =
  * watches and to the log follower, never polls. Completion comes from Job and pod status,
  * never from a log stream ending.
  */
+async function readyAgentVolume(options: RunJobOptions): Promise<RunJobOutcome | undefined> {
+  const claim = options.manifests.agentVolume;
+  if (claim === undefined) return undefined;
+  try {
+    await ensureAgentVolume({
+      client: options.runtime.client,
+      claim,
+      agentId: options.run.agentId,
+      budgetMs: options.budgets.scheduleTimeoutMs,
+      signal: options.signal,
+      log: (line) => void options.onStatus(line),
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
+    throw error;
+  }
+}
+
 export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
@@ -92,6 +112,9 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
     if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
     throw error;
   }
+  // Agent-volume mode: the agent's own claim exists and can be mounted before anything of the run does.
+  const volumeFailure = await readyAgentVolume(options);
+  if (volumeFailure) return volumeFailure;
   const watches = acquireNamespaceWatches(runtime.hub, namespace);
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
   let launched: Launch | undefined;
