@@ -86,17 +86,12 @@ function checkManifests(manifests: RunManifests, credentials: readonly string[])
   expect(envTotal).toBeLessThanOrEqual(MAX_ENV_TOTAL_BYTES);
 
   // What the process receives: the kubelet-expanded args are claude's argv exactly.
-  // On the agent's own volume HOME and the working directory come first (made, then entered).
-  const skipped = manifests.workspaceMode === "agent-volume" ? 6 : 4;
-  expect([...container.command, ...container.args].map((part) => kubeletExpand(part)).slice(skipped)).toEqual(manifests.claudeArgv);
+  expect([...container.command, ...container.args].map((part) => kubeletExpand(part)).slice(4)).toEqual(manifests.claudeArgv);
   if (manifests.workspaceMode === "agent-volume") {
-    expect(container.args.slice(0, 2).map((part) => kubeletExpand(part))).toEqual([
-      container.env.find((entry) => entry.name === "HOME" && "value" in entry) ? kubeletExpand((container.env.find((entry) => entry.name === "HOME") as { value: string }).value) : container.args[0],
-      manifests.workingDir,
-    ]);
-    // The pod mounts its own agent's claim, and no other.
+    // The pod mounts its own agent's claim, and no other; an init container makes its directories.
     const claims = pod.volumes.flatMap((volume) => ("persistentVolumeClaim" in volume ? [volume.persistentVolumeClaim.claimName] : []));
     expect(claims).toEqual([manifests.agentVolume?.metadata.name]);
+    expect(pod.initContainers?.[0]?.args.map((part) => kubeletExpand(part))).toContain(kubeletExpand((container.env.find((entry) => entry.name === "HOME") as { value: string }).value));
   }
 
   const volumes = new Set(pod.volumes.map((volume) => volume.name));

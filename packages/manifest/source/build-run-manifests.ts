@@ -1,7 +1,7 @@
 import { agentVolumeClaimName, buildAgentVolumeClaim, checkSharedClaimName, type PersistentVolumeClaimManifest } from "./agent-volume/agent-volume-claim.ts";
 import { type CheckoutPlan, mapWorkspaceOntoAgentVolume } from "./agent-volume/agent-volume-layout.ts";
 import { buildCheckoutContainer } from "./agent-volume/git-checkout.ts";
-import { withPreparedDirectories } from "./agent-volume/prepare-command.ts";
+import { buildVolumeSetupContainer } from "./agent-volume/prepare-command.ts";
 import { buildClaudeArgv } from "./claude-argv.ts";
 import type { AdapterConfig } from "./config/types.ts";
 import { buildContainerCommand } from "./container-command.ts";
@@ -201,8 +201,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
   });
   warnings.push(...volumes.warnings);
 
-  const plainCommand = buildContainerCommand(claudeArgv, runFilePath(RunFileKey.prompt));
-  const { command, args } = ownVolume === undefined ? plainCommand : withPreparedDirectories(plainCommand, ownVolume.home, ownVolume.workingDir);
+  const { command, args } = buildContainerCommand(claudeArgv, runFilePath(RunFileKey.prompt));
   const imagePullSecrets = config.imagePullSecrets ?? selfPod.imagePullSecrets ?? [];
   const nodeSelector = config.nodeSelector ?? selfPod.nodeSelector;
   const tolerations = config.tolerations ?? selfPod.tolerations;
@@ -228,11 +227,23 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
       // The agent's own volume is small and its alone: the kubelet makes it the pod group's
       // (once, OnRootMismatch), which a fresh block volume needs for a non-root pod to write.
       securityContext: podSecurityContext(ownVolume === undefined ? config : { ...config, fsGroup: config.fsGroup ?? config.runAsGroup }),
-      ...(ownVolume?.checkout === undefined
+      ...(ownVolume === undefined
         ? {}
         : {
             initContainers: [
-              buildCheckoutContainer({
+              buildVolumeSetupContainer({
+                image: placement.image,
+                imagePullPolicy: config.imagePullPolicy,
+                // A checkout makes its own directory (it must not exist before the clone).
+                directories: ownVolume.checkout === undefined ? [ownVolume.home, ownVolume.workingDir] : [ownVolume.home],
+                volumeMount: { name: DATA_VOLUME, mountPath: config.workspaceMountPath },
+                resources: config.resources,
+                securityContext: containerSecurityContext(config),
+              }),
+              ...(ownVolume.checkout === undefined
+                ? []
+                : [
+                    buildCheckoutContainer({
                 plan: ownVolume.checkout,
                 image: placement.image,
                 imagePullPolicy: config.imagePullPolicy,
@@ -240,8 +251,9 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
                 volumeMount: { name: DATA_VOLUME, mountPath: config.workspaceMountPath },
                 ...optionalField("credentialsSecret", config.gitCredentialsSecret),
                 resources: config.resources,
-                securityContext: containerSecurityContext(config),
-              }),
+                        securityContext: containerSecurityContext(config),
+                      }),
+                  ]),
             ],
           }),
       containers: [
@@ -251,8 +263,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
           imagePullPolicy: config.imagePullPolicy,
           command,
           args,
-          // On the agent's own volume the command makes and enters the working directory itself.
-          workingDir: ownVolume === undefined ? workingDir : config.workspaceMountPath,
+          workingDir,
           env: layered.env,
           ...(config.envFromSecrets.length > 0 ? { envFrom: config.envFromSecrets.map((name) => ({ secretRef: { name } })) } : {}),
           resources: config.resources,

@@ -84,25 +84,6 @@ export type RunJobOutcome =
  * watches and to the log follower, never polls. Completion comes from Job and pod status,
  * never from a log stream ending.
  */
-async function readyAgentVolume(options: RunJobOptions): Promise<RunJobOutcome | undefined> {
-  const claim = options.manifests.agentVolume;
-  if (claim === undefined) return undefined;
-  try {
-    await ensureAgentVolume({
-      client: options.runtime.client,
-      claim,
-      agentId: options.run.agentId,
-      budgetMs: options.budgets.scheduleTimeoutMs,
-      signal: options.signal,
-      log: (line) => void options.onStatus(line),
-    });
-    return undefined;
-  } catch (error) {
-    if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
-    throw error;
-  }
-}
-
 export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
   const { runtime, manifests, run } = options;
   const namespace = manifests.names.namespace;
@@ -112,9 +93,6 @@ export async function runJob(options: RunJobOptions): Promise<RunJobOutcome> {
     if (error instanceof RunError) return { kind: "not-launched", code: error.code, message: error.message };
     throw error;
   }
-  // Agent-volume mode: the agent's own claim exists and can be mounted before anything of the run does.
-  const volumeFailure = await readyAgentVolume(options);
-  if (volumeFailure) return volumeFailure;
   const watches = acquireNamespaceWatches(runtime.hub, namespace);
   const owners = ownerLastSeenFrom(runtime.hub, namespace);
   let launched: Launch | undefined;
@@ -179,6 +157,10 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
       return { job: { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true }, lastRead };
     }
 
+    // Agent-volume mode: the agent's own claim exists and can be mounted before the Job does (a RunError otherwise).
+    if (manifests.agentVolume) {
+      await ensureAgentVolume({ client: runtime.client, claim: manifests.agentVolume, agentId: run.agentId, budgetMs: options.budgets.scheduleTimeoutMs, signal: options.signal, log: (line) => void options.onStatus(line) });
+    }
     await options.beforeLaunch?.();
     options.signal.throwIfAborted();
     // The Job create is never cut off (it may have made the Job): it completes, and the follow deletes the Job if aborted.

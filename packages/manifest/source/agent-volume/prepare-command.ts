@@ -1,20 +1,40 @@
-import type { ContainerCommand } from "../container-command.ts";
+import type { ImagePullPolicy, ResourceRequirements } from "../config/types.ts";
 import { escapeKubeletExpansion } from "../env/kubelet-escape.ts";
+import type { ContainerSpec, VolumeMount } from "../job.ts";
+import type { containerSecurityContext } from "../security-context.ts";
+
+/** The init container that makes HOME and the working directory on the agent's own volume. */
+export const VOLUME_SETUP_CONTAINER = "volume-setup";
+
+export interface VolumeSetupInput {
+  image: string;
+  imagePullPolicy: ImagePullPolicy;
+  /** Directories to make (HOME, the working directory unless a checkout makes it). */
+  directories: readonly string[];
+  volumeMount: VolumeMount;
+  resources: ResourceRequirements;
+  securityContext: ReturnType<typeof containerSecurityContext>;
+}
 
 /**
- * On an agent's own volume the directories the run needs may not exist yet (a new volume), and
- * a working directory the container runtime creates would be root's, which the pod's non-root
- * user could not write. So the container starts at the volume's root, makes HOME and its
- * working directory as its own user, enters the working directory, then runs claude exactly
- * as `buildContainerCommand` does (exec, prompt on stdin, arguments as positional parameters).
+ * On an agent's own volume the directories a run needs may not exist yet (a new volume), and a
+ * working directory the container runtime creates would be root's, which the pod's non-root user
+ * could not write. So an init container of the run's image and user makes them first; the
+ * main container keeps the plain command of `buildContainerCommand`. Paths are positional
+ * parameters, never spliced into the script.
  */
-export function withPreparedDirectories(command: ContainerCommand, home: string, workingDir: string): ContainerCommand {
-  const [shell, flag, script, name] = command.command;
-  if (shell !== "/bin/sh" || flag !== "-c" || script === undefined || name === undefined) {
-    throw new Error("withPreparedDirectories wraps a command made by buildContainerCommand");
-  }
+export function buildVolumeSetupContainer(input: VolumeSetupInput): ContainerSpec {
   return {
-    command: [shell, flag, `mkdir -p -- "$1" "$2" && cd -- "$2" && shift 2 && ${script}`, name],
-    args: [escapeKubeletExpansion(home), escapeKubeletExpansion(workingDir), ...command.args],
+    name: VOLUME_SETUP_CONTAINER,
+    image: input.image,
+    imagePullPolicy: input.imagePullPolicy,
+    command: ["/bin/sh", "-c", escapeKubeletExpansion('mkdir -p -- "$@"'), "sh"],
+    args: input.directories.map(escapeKubeletExpansion),
+    workingDir: input.volumeMount.mountPath,
+    env: [],
+    resources: input.resources,
+    volumeMounts: [input.volumeMount],
+    securityContext: input.securityContext,
+    terminationMessagePolicy: "FallbackToLogsOnError",
   };
 }
