@@ -1,4 +1,4 @@
-import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, outcomeClassOf, type RunJobOutcome, runJob, runtimeMetrics } from "@claude-k8s/k8s-runtime";
+import { acquireNamespaceWatches, cleanupRun, defaultPodBudgets, outcomeClassOf, RunError, type RunJobOutcome, runJob, runtimeMetrics } from "@claude-k8s/k8s-runtime";
 import {
   type AdapterConfig,
   buildRunManifests,
@@ -16,6 +16,7 @@ import {
 } from "@claude-k8s/manifest";
 import { createDeduper, createStreamParser } from "@claude-k8s/stream-parser";
 import { readAgentInstructions } from "./agent-instructions.ts";
+import { logWorkspaceMode, withWorkspaceMode } from "./agent-volume.ts";
 import { billingFacts } from "./credentials.ts";
 import { toExecutionResult } from "./execution-result.ts";
 import { recoverLostRuns } from "./lost-runs.ts";
@@ -119,7 +120,9 @@ async function executeOnce(ctx: AdapterExecutionContext, policy: OperatorPolicy)
       await prepareSharedDirectories(manifests, config);
       runtime.sweepPeriodically(manifests.names.namespace);
       for (const warning of manifests.warnings) await status(warning);
-      return runOnce(ctx, config, manifests, context, runtime, signal, status);
+      await logWorkspaceMode(manifests, status);
+      const once = await runOnce(ctx, config, manifests, context, runtime, signal, status);
+      return { ...once, result: withWorkspaceMode(once.result, manifests) };
     };
 
     // A run of this task that finished while no adapter process followed it: its session goes on here.
@@ -149,7 +152,7 @@ async function executeOnce(ctx: AdapterExecutionContext, policy: OperatorPolicy)
     // The stored session is unusable: a fresh one replaces it when the retry made one, else it is cleared.
     return withRecovered(fresh.result.sessionParams ? fresh.result : { ...fresh.result, clearSession: true });
   } catch (error) {
-    if (error instanceof ManifestError || error instanceof KubeTargetError) return failure(error.code, error.message);
+    if (error instanceof ManifestError || error instanceof KubeTargetError || error instanceof RunError) return failure(error.code, error.message);
     if (error instanceof Error && error.message.startsWith("enableRtk needs")) return failure("k8s_config_invalid", error.message);
     return failure("adapter_failed", `claude_k8s: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,5 +1,6 @@
 import { createKubeClient, KubeApiError, type KubeClient } from "@claude-k8s/k8s-runtime";
 import { findPolicyViolations, type OperatorPolicy, parseAdapterConfig, policyError } from "@claude-k8s/manifest";
+import { agentVolumeCheck } from "./agent-volume-check.ts";
 import { resolveKubeTarget, runsInCluster } from "./kube-access.ts";
 import { policyFromEnv } from "./operator-policy.ts";
 import { executionPolicyCheck } from "./paperclip-execution-policy.ts";
@@ -15,7 +16,8 @@ export const REQUIRED_PERMISSIONS: readonly { group: string; resource: string; s
   { group: "", resource: "pods", subresource: "log", verbs: ["get"] },
   // list: the sweep looks for Secrets whose run is gone.
   { group: "", resource: "secrets", verbs: ["create", "get", "list", "update", "patch", "delete"] },
-  { group: "", resource: "persistentvolumeclaims", verbs: ["get"] },
+  // create/watch: an agent's own volume is made when missing and watched until it binds (never deleted by a run).
+  { group: "", resource: "persistentvolumeclaims", verbs: ["create", "get", "list", "watch"] },
   // create: the adapter writes Events on its Jobs (adopted, cancelled, timed out, cleanup failed).
   { group: "", resource: "events", verbs: ["create", "list", "watch"] },
   { group: "coordination.k8s.io", resource: "leases", verbs: ["create", "get", "list", "watch", "update", "patch", "delete"] },
@@ -128,7 +130,7 @@ export async function testEnvironmentWithPolicy(ctx: AdapterEnvironmentTestConte
         return `claim ${claim} exists in ${namespace}`;
       }, `claim ${claim} does not exist in the Job namespace ${namespace}`, "the shared volume's claim must live in the Job namespace: create it there or set workspaceVolumeClaim");
     } else {
-      checks.push({ code: "k8s_pvc_not_configured", level: "warn", message: "no shared volume (workspaceVolumeClaim): workspaces and skills on the server's disk will not reach agent pods" });
+      checks.push(await agentVolumeCheck(client, namespace, config.agentVolumeStorageClass));
     }
 
     for (const secret of config.imagePullSecrets ?? selfPod?.imagePullSecrets ?? []) {

@@ -50,3 +50,13 @@ export type { LogFields, LogLevel, RuntimeLog } from "./log-fields.ts";
 export { type ApiRequestKind, apiRequestKind } from "./metrics/api-request-kind.ts";
 export { METER_NAME, outcomeClassOf, type RunOutcomeClass, runtimeMetrics } from "./metrics/runtime-metrics.ts";
 export { type DryRunFinding, dryRunCreate } from "./run/dry-run-create.ts";
+export {
+  AGENT_VOLUME_PENDING,
+  type AgentVolumeVerdict,
+  type ClaimLike,
+  classifyAgentVolume,
+  type StorageClassFacts,
+  storageClassFacts,
+} from "./decisions/classify-agent-volume.ts";
+export { type AgentVolumeReport, type EnsureAgentVolumeOptions, ensureAgentVolume } from "./volumes/ensure-agent-volume.ts";
+export { type AgentVolumeItem, type AgentVolumeSweep, sweepAgentVolumes } from "./volumes/agent-volumes.ts";

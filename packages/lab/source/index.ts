@@ -10,3 +10,4 @@ export type { FaultProxyControls } from "./fault-proxy/controls.ts";
 export type { ErrorRule, LatencyRule, RequestMatch } from "./fault-proxy/faults.ts";
 export type { CutKind, ProxyStats } from "./fault-proxy/proxy-server.ts";
 export { readLabState, type LabState } from "./lab-state.ts";
+export { LAB_PROVISIONER, LAB_STORAGE_CLASS, type LocalProvisioner, startLocalProvisioner } from "./local-provisioner/local-provisioner.ts";

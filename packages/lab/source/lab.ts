@@ -6,6 +6,7 @@ import { type FaultProxy, startFaultProxy } from "./fault-proxy/fault-proxy.ts";
 import { labImages } from "./kubelet-sim/lab-images.ts";
 import type { ImageCatalog } from "./kubelet-sim/image-catalog.ts";
 import { type LabNode, startLabNode } from "./kubelet-sim/lab-node.ts";
+import { startLocalProvisioner } from "./local-provisioner/local-provisioner.ts";
 import { isAlive, type LabNodeKind, type LabState, readLabState, removeLabState, writeLabState } from "./lab-state.ts";
 import { type RealNode, startRealNode } from "./real-node/real-node.ts";
 
@@ -105,6 +106,12 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   }
 
   const proxy = faultProxy;
+  // Claims of the lab's StorageClass get a directory on the node (see local-provisioner/).
+  const provisioner = await startLocalProvisioner({
+    kubeconfigPath: controlPlane.kubeconfigPath,
+    claimsDir: join(options.dataDir, "node", "pvc"),
+    ...(options.log ? { log: options.log } : {}),
+  });
   let stopped: Promise<void> | undefined;
   const lab: Lab = {
     controlPlane,
@@ -123,6 +130,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
             options.log?.(`lab: a stop hook failed: ${(error as Error).message}`);
           }
         }
+        await provisioner.stop();
         // The node first: it kills its containers while the API server can still hear about it.
         await node.stop();
         await proxy.stop();

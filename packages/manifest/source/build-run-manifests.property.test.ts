@@ -87,6 +87,12 @@ function checkManifests(manifests: RunManifests, credentials: readonly string[])
 
   // What the process receives: the kubelet-expanded args are claude's argv exactly.
   expect([...container.command, ...container.args].map((part) => kubeletExpand(part)).slice(4)).toEqual(manifests.claudeArgv);
+  if (manifests.workspaceMode === "agent-volume") {
+    // The pod mounts its own agent's claim, and no other; an init container makes its directories.
+    const claims = pod.volumes.flatMap((volume) => ("persistentVolumeClaim" in volume ? [volume.persistentVolumeClaim.claimName] : []));
+    expect(claims).toEqual([manifests.agentVolume?.metadata.name]);
+    expect(pod.initContainers?.[0]?.args.map((part) => kubeletExpand(part))).toContain(kubeletExpand((container.env.find((entry) => entry.name === "HOME") as { value: string }).value));
+  }
 
   const volumes = new Set(pod.volumes.map((volume) => volume.name));
   const mountPaths = new Set<string>();

@@ -1,3 +1,7 @@
+import { agentVolumeClaimName, buildAgentVolumeClaim, checkSharedClaimName, type PersistentVolumeClaimManifest } from "./agent-volume/agent-volume-claim.ts";
+import { type CheckoutPlan, mapWorkspaceOntoAgentVolume } from "./agent-volume/agent-volume-layout.ts";
+import { buildCheckoutContainer } from "./agent-volume/git-checkout.ts";
+import { buildVolumeSetupContainer } from "./agent-volume/prepare-command.ts";
 import { buildClaudeArgv } from "./claude-argv.ts";
 import type { AdapterConfig } from "./config/types.ts";
 import { buildContainerCommand } from "./container-command.ts";
@@ -28,7 +32,8 @@ import { planRunFiles } from "./run-secret-files.ts";
 import { RESULT_TAP_FILE, TERMINATION_MESSAGE_PATH } from "./result-tap.ts";
 import { buildRunSecret, type SecretManifest, secretLabels } from "./secret.ts";
 import { containerSecurityContext, podSecurityContext } from "./security-context.ts";
-import { planVolumes } from "./volumes.ts";
+import { DATA_VOLUME, planVolumes } from "./volumes.ts";
+import { chooseWorkspaceMode, type WorkspaceMode } from "./workspace-mode.ts";
 
 export interface BuildRunInput {
   config: AdapterConfig;
@@ -77,6 +82,12 @@ export interface RunManifests {
    * into them before launch. Empty without a shared volume.
    */
   sharedDirectories: { what: string; serverPath: string; podPath: string }[];
+  /** `shared-volume` (a claim shared with the server) or `agent-volume` (the agent's own claim). */
+  workspaceMode: WorkspaceMode;
+  /** In `agent-volume` mode: the agent's claim, to create when missing before the Job. */
+  agentVolume?: PersistentVolumeClaimManifest;
+  /** In `agent-volume` mode, for a project workspace with a repository: what the pod checks out. */
+  checkout?: CheckoutPlan;
 }
 
 /** Agent names are for people; a bounded annotation keeps a runaway name from failing the create. */
@@ -92,6 +103,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
   checkRunContext(run);
   const warnings: string[] = [];
   const placement = resolvePlacement(config, selfPod);
+  checkSharedClaimName(placement.claim);
   const names = runNamesFor(run.agent.id, run.runId, placement.namespace);
   const sessionId = resumeSessionId(run);
   const identity = {
@@ -110,13 +122,18 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
   const paths = pathTranslator(placement.roots, warnings);
   const workspace = recordField(run.context, "paperclipWorkspace");
   const cwdSource = stringField(workspace, "cwd") ?? config.cwd;
-  const cwd = cwdSource === undefined ? undefined : paths.strict("workspace cwd", cwdSource);
+  const workspaceMode = chooseWorkspaceMode(placement.claim);
+  // Without a shared claim the agent's own volume holds HOME and workspaces; Paperclip's server
+  // paths are mapped onto it by meaning (docs/paperclip-workspaces.md), never translated.
+  const ownVolume = workspaceMode === "agent-volume" ? mapWorkspaceOntoAgentVolume(workspace, config.workspaceMountPath) : undefined;
+  if (ownVolume !== undefined) warnings.push(...ownVolume.warnings);
+  const cwd = cwdSource === undefined || ownVolume !== undefined ? undefined : paths.strict("workspace cwd", cwdSource);
   // On a shared volume the agent gets a HOME of its own there (sessions resume, no agent
-  // reads another's); without one, the emptyDir at workspaceMountPath is HOME and workspace.
+  // reads another's).
   const { roots } = placement;
   const homeRelative = roots === undefined ? undefined : agentHomeRelative(run.agent.id);
-  const home = roots === undefined || homeRelative === undefined ? config.workspaceMountPath : joinPath(roots.pod, homeRelative);
-  const workingDir = cwd?.podPath ?? home;
+  const home = ownVolume?.home ?? (roots === undefined || homeRelative === undefined ? config.workspaceMountPath : joinPath(roots.pod, homeRelative));
+  const workingDir = ownVolume?.workingDir ?? cwd?.podPath ?? home;
 
   const files = planRunFiles({
     config,
@@ -141,9 +158,14 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     defaults: podEnvDefaults(home),
     runEnv: runContextEnv({
       run,
-      workspaceCwd: cwd?.podPath,
-      worktreePath: paths.lenient("PAPERCLIP_WORKSPACE_WORKTREE_PATH", stringField(workspace, "worktreePath")),
-      agentHome: paths.lenient("AGENT_HOME", stringField(workspace, "agentHome") ?? stringField(run.context, "agentHome")),
+      workspaceCwd: ownVolume?.workingDir ?? cwd?.podPath,
+      worktreePath:
+        ownVolume !== undefined
+          ? ownVolume.checkout?.branchName === undefined
+            ? undefined
+            : ownVolume.checkout.dir
+          : paths.lenient("PAPERCLIP_WORKSPACE_WORKTREE_PATH", stringField(workspace, "worktreePath")),
+      agentHome: ownVolume?.fallback ?? paths.lenient("AGENT_HOME", stringField(workspace, "agentHome") ?? stringField(run.context, "agentHome")),
       paperclipApiUrl: input.paperclipApiUrl,
     }),
     inherited: selfPod.env ?? [],
@@ -171,6 +193,7 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     secretName: names.secret,
     fileKeys: Object.keys(files.entries).sort(),
     claim: placement.claim,
+    ...(ownVolume === undefined ? {} : { agentVolumeClaim: agentVolumeClaimName(run.agent.id) }),
     roots: placement.roots,
     workspaceMountPath: config.workspaceMountPath,
     ownDirectories,
@@ -207,7 +230,38 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
       ...optionalField("dnsConfig", selfPod.dnsConfig),
       ...(nodeSelector !== undefined && Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
       ...(tolerations !== undefined && tolerations.length > 0 ? { tolerations } : {}),
-      securityContext: podSecurityContext(config),
+      // The agent's own volume is small and its alone: the kubelet makes it the pod group's
+      // (once, OnRootMismatch), which a fresh block volume needs for a non-root pod to write.
+      securityContext: podSecurityContext(ownVolume === undefined ? config : { ...config, fsGroup: config.fsGroup ?? config.runAsGroup }),
+      ...(ownVolume === undefined
+        ? {}
+        : {
+            initContainers: [
+              buildVolumeSetupContainer({
+                image: placement.image,
+                imagePullPolicy: config.imagePullPolicy,
+                // A checkout makes its own directory (it must not exist before the clone).
+                directories: ownVolume.checkout === undefined ? [ownVolume.home, ownVolume.workingDir] : [ownVolume.home],
+                volumeMount: { name: DATA_VOLUME, mountPath: config.workspaceMountPath },
+                resources: config.resources,
+                securityContext: containerSecurityContext(config),
+              }),
+              ...(ownVolume.checkout === undefined
+                ? []
+                : [
+                    buildCheckoutContainer({
+                plan: ownVolume.checkout,
+                image: placement.image,
+                imagePullPolicy: config.imagePullPolicy,
+                home: ownVolume.home,
+                volumeMount: { name: DATA_VOLUME, mountPath: config.workspaceMountPath },
+                ...optionalField("credentialsSecret", config.gitCredentialsSecret),
+                resources: config.resources,
+                        securityContext: containerSecurityContext(config),
+                      }),
+                  ]),
+            ],
+          }),
       containers: [
         {
           name: CONTAINER_NAME,
@@ -242,9 +296,23 @@ export function buildRunManifests(input: BuildRunInput): RunManifests {
     claudeArgv,
     prompt: files.prompt,
     workingDir,
-    ...optionalField("serverWorkingDir", cwd === undefined ? undefined : cwdSource),
+    ...optionalField("serverWorkingDir", cwd === undefined && ownVolume === undefined ? undefined : cwdSource),
     warnings,
     sharedDirectories,
+    workspaceMode,
+    ...(ownVolume === undefined
+      ? {}
+      : {
+          agentVolume: buildAgentVolumeClaim({
+            agentId: run.agent.id,
+            companyId: run.agent.companyId,
+            namespace: placement.namespace,
+            ...optionalField("storageClass", config.agentVolumeStorageClass),
+            size: config.agentVolumeSize,
+            ...optionalField("agentName", agentName),
+          }),
+        }),
+    ...optionalField("checkout", ownVolume?.checkout),
   };
 }
 

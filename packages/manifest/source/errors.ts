@@ -14,6 +14,8 @@ export const ManifestErrorCode = {
   runContextInvalid: "k8s_run_context_invalid",
   /** A path Paperclip handed over lies outside the volume shared between server and pod. */
   pathOutsideVolume: "k8s_path_outside_volume",
+  /** A project workspace's repository cannot be checked out into the agent's volume (bad URL or ref; at run time also refused credentials or a missing ref). */
+  gitCheckoutFailed: "k8s_git_checkout_failed",
   /** The per-run Secret would exceed the Kubernetes limit of 1 MiB. */
   secretTooLarge: "k8s_secret_too_large",
   /** One environment string (NAME=value) would reach Linux's 128 KiB per-string exec limit. */

@@ -1,3 +1,18 @@
+export {
+  AGENT_VOLUME_COMPONENT,
+  AGENT_VOLUME_NAME_PREFIX,
+  type AgentVolumeClaimInput,
+  agentVolumeClaimName,
+  agentVolumeSelector,
+  buildAgentVolumeClaim,
+  DEFAULT_AGENT_VOLUME_SIZE,
+  foreignAgentVolume,
+  looksLikeAgentVolumeName,
+  type PersistentVolumeClaimManifest,
+} from "./agent-volume/agent-volume-claim.ts";
+export { type AgentVolumeWorkspace, AgentVolumeDir, type CheckoutPlan, mapWorkspaceOntoAgentVolume } from "./agent-volume/agent-volume-layout.ts";
+export { chooseWorkspaceMode, type WorkspaceMode } from "./workspace-mode.ts";
+export { buildCheckoutContainer, CHECKOUT_CONTAINER, CHECKOUT_LOG_PREFIX, checkGitRef, checkRepositoryUrl } from "./agent-volume/git-checkout.ts";
 export { type BuildRunInput, buildRunManifests, type RunManifests } from "./build-run-manifests.ts";
 export { buildClaudeArgv, type ClaudeArgvInput } from "./claude-argv.ts";
 export { DEFAULT_PROMPT_TEMPLATE, DEFAULT_RESOURCES } from "./config/defaults.ts";

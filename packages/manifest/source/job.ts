@@ -51,6 +51,8 @@ export interface PodSpec {
   nodeSelector?: Record<string, string>;
   tolerations?: PodToleration[];
   securityContext: ReturnType<typeof podSecurityContext>;
+  /** Agent-volume mode with a project repository: the checkout (see agent-volume/git-checkout.ts). */
+  initContainers?: ContainerSpec[];
   containers: [ContainerSpec];
   volumes: Volume[];
 }

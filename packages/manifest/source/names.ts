@@ -17,7 +17,7 @@ export const CONTAINER_NAME = "claude";
 export const JOB_NAME_PREFIX = "ac";
 
 /** Lowercase `[a-z0-9-]`, no leading or trailing '-', at most `max` characters. */
-function slug(raw: string, max: number): string {
+export function slug(raw: string, max: number): string {
   return raw
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

@@ -19,6 +19,8 @@ export interface VolumePlanInput {
   /** Keys of the per-run Secret that are files (env credentials are not mounted). */
   fileKeys: string[];
   claim: string | undefined;
+  /** Without a shared claim: the agent's own claim, mounted whole at workspaceMountPath (it holds nothing else). */
+  agentVolumeClaim?: string;
   roots: VolumeRoots | undefined;
   workspaceMountPath: string;
   /**
@@ -66,9 +68,11 @@ export function planVolumes(input: VolumePlanInput): VolumePlan {
         defaultMode: 0o444,
       },
     },
-    input.claim === undefined
-      ? { name: DATA_VOLUME, emptyDir: {} }
-      : { name: DATA_VOLUME, persistentVolumeClaim: { claimName: input.claim } },
+    input.claim !== undefined
+      ? { name: DATA_VOLUME, persistentVolumeClaim: { claimName: input.claim } }
+      : input.agentVolumeClaim !== undefined
+        ? { name: DATA_VOLUME, persistentVolumeClaim: { claimName: input.agentVolumeClaim } }
+        : { name: DATA_VOLUME, emptyDir: {} },
   ];
   const mounts: VolumeMount[] = [{ name: RUN_VOLUME, mountPath: RUN_FILES_DIR, readOnly: true }];
   if (input.claim === undefined || input.roots === undefined) {
@@ -79,7 +83,7 @@ export function planVolumes(input: VolumePlanInput): VolumePlan {
       mounts.push({ name: DATA_VOLUME, mountPath: joinPath(input.roots.pod, directory.relative), subPath: directory.relative });
     }
   }
-  if (input.claim === undefined) {
+  if (input.claim === undefined && input.agentVolumeClaim === undefined) {
     warnings.push(
       `no shared volume: ${input.workspaceMountPath} is an emptyDir, so sessions and workspace changes end with the pod (set workspaceVolumeClaim)`,
     );

@@ -91,6 +91,16 @@ describe("classifyPodStatus", () => {
     expect(classify(p, t0 + 1000)).toMatchObject({ kind: "failed", code: "k8s_init_container_failed", message: "init container prepare exited with code 3: no workspace" });
   });
 
+  it("names the failed init container when the pod is already Failed (restartPolicy Never), never 'evicted'", () => {
+    const p = pod({
+      phase: "Failed",
+      conditions: [scheduledAt(t0)],
+      initContainerStatuses: [{ name: "checkout", state: { terminated: { exitCode: 1, reason: "Error", message: "ref x does not exist" } } }],
+      containerStatuses: [waiting("claude", "PodInitializing")],
+    });
+    expect(classify(p, t0 + 1000)).toMatchObject({ kind: "failed", code: "k8s_init_container_failed", message: "init container checkout exited with code 1: ref x does not exist" });
+  });
+
   it("fails a pod that never starts within the start budget, counted from scheduling", () => {
     const p = pod({ phase: "Pending", conditions: [scheduledAt(t0 + 100_000)], containerStatuses: [waiting("claude", "ContainerCreating")] });
     expect(classify(p, t0 + 100_000 + 599_999).kind).toBe("waiting");

@@ -75,6 +75,9 @@ export function classifyPodStatus({ pod, containerName, now, budgets, firstSeen 
   }
 
   if (status.phase === "Failed" || status.phase === "Succeeded") {
+    // An init container that failed is why the main container never ran: say so, not "evicted".
+    const failedInit = failedInitContainer(status.initContainerStatuses);
+    if (failedInit) return failedInit;
     const reason = status.reason ?? status.phase;
     return {
       kind: "pod-failed",
@@ -108,17 +111,8 @@ export function classifyPodStatus({ pod, containerName, now, budgets, firstSeen 
   }
 
   // Scheduled: init containers first, then the main container.
-  for (const init of status.initContainerStatuses ?? []) {
-    const initEnd = init.state?.terminated;
-    if (initEnd && initEnd.exitCode !== 0) {
-      return {
-        kind: "failed",
-        code: "k8s_init_container_failed",
-        reason: initEnd.reason ?? "Error",
-        message: `init container ${init.name} exited with code ${initEnd.exitCode}${initEnd.message ? `: ${initEnd.message}` : ""}`,
-      };
-    }
-  }
+  const failedInit = failedInitContainer(status.initContainerStatuses);
+  if (failedInit) return failedInit;
 
   const blocked = firstHopelessWaiting(status.initContainerStatuses ?? [], status.containerStatuses ?? [], now, budgets, firstSeen);
   if (blocked) return blocked;
@@ -210,4 +204,19 @@ function currentWaiting(inits: readonly ContainerStatus[], mains: readonly Conta
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
+}
+
+function failedInitContainer(statuses: readonly ContainerStatus[] | undefined): PodVerdict | undefined {
+  for (const init of statuses ?? []) {
+    const initEnd = init.state?.terminated;
+    if (initEnd && initEnd.exitCode !== 0) {
+      return {
+        kind: "failed",
+        code: "k8s_init_container_failed",
+        reason: initEnd.reason ?? "Error",
+        message: `init container ${init.name} exited with code ${initEnd.exitCode}${initEnd.message ? `: ${initEnd.message}` : ""}`,
+      };
+    }
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import { ensureAgentVolume } from "../volumes/ensure-agent-volume.ts";
 import { agentJobSelector, LabelKey, type RunManifests, toLabelValue } from "@claude-k8s/manifest";
 import { type AdmissionPolicy, decideAdmission, isUnfinished, OWNER_ANNOTATION, type RunToAdmit } from "../decisions/decide-admission.ts";
 import type { PodBudgets, PodFailureCode } from "../decisions/classify-pod-status.ts";
@@ -170,6 +171,10 @@ async function admitAndLaunch(options: RunJobOptions, owners: OwnerLiveness): Pr
       return { job: { name: job.metadata.name, uid: job.metadata.uid, namespace, adopted: true }, lastRead };
     }
 
+    // Agent-volume mode: the agent's own claim exists and can be mounted before the Job does (a RunError otherwise).
+    if (manifests.agentVolume) {
+      await ensureAgentVolume({ client: runtime.client, claim: manifests.agentVolume, agentId: run.agentId, budgetMs: options.budgets.scheduleTimeoutMs, signal: options.signal, log: (line) => void options.onStatus(line) });
+    }
     await options.beforeLaunch?.();
     options.signal.throwIfAborted();
     // The Job create is never cut off (it may have made the Job): it completes, and the follow deletes the Job if aborted.

@@ -9,6 +9,7 @@ describe("parseAdapterConfig defaults", () => {
     const { config, warnings } = requireAdapterConfig({});
     expect(warnings).toEqual([]);
     expect(config).toEqual({
+      agentVolumeSize: "10Gi",
       maxTurnsPerRun: 0,
       dangerouslySkipPermissions: true,
       extraArgs: [],

@@ -54,6 +54,9 @@ export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "workspaceVolumeClaim",
   "workspaceMountPath",
   "serverMountPath",
+  "agentVolumeStorageClass",
+  "agentVolumeSize",
+  "gitCredentialsSecret",
   "inheritEnv",
   "inheritSecretVolumes",
   // lifecycle

@@ -1,4 +1,5 @@
-import { isDns1123Subdomain } from "../k8s-formats.ts";
+import { DEFAULT_AGENT_VOLUME_SIZE } from "../agent-volume/agent-volume-claim.ts";
+import { isDns1123Subdomain, parseQuantity } from "../k8s-formats.ts";
 import { normalizeAbsolutePath, pathsOverlap } from "../paths.ts";
 import { RUN_FILES_DIR, SKILLS_DIR } from "../run-files.ts";
 import { DEFAULT_WORKSPACE_MOUNT_PATH } from "./defaults.ts";
@@ -9,8 +10,17 @@ import type { AdapterConfig } from "./types.ts";
 
 type StorageKeys = Pick<
   AdapterConfig,
-  "workspaceVolumeClaim" | "workspaceMountPath" | "serverMountPath" | "inheritEnv" | "inheritSecretVolumes"
+  | "workspaceVolumeClaim"
+  | "workspaceMountPath"
+  | "serverMountPath"
+  | "inheritEnv"
+  | "inheritSecretVolumes"
+  | "agentVolumeStorageClass"
+  | "agentVolumeSize"
 >;
+
+/** Below this a volume cannot hold even claude's session files. */
+const MIN_AGENT_VOLUME_BYTES = 1024 * 1024;
 
 /** System directories the shared volume may not replace. */
 const SYSTEM_DIRECTORIES = ["/", "/bin", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var", "/run", "/var/run", "/tmp"];
@@ -27,8 +37,24 @@ export function parseStorageKeys(raw: Record<string, unknown>, issues: IssueList
   secretVolumes.forEach((name, index) => {
     if (!isDns1123Subdomain(name)) issues.add(`inheritSecretVolumes[${index}]`, "a Secret name", name, '"github-mcp-token"');
   });
+  const storageClass = readString(raw.agentVolumeStorageClass, "agentVolumeStorageClass", issues, '"gp3"');
+  if (storageClass !== undefined && !isDns1123Subdomain(storageClass)) {
+    issues.add("agentVolumeStorageClass", "a StorageClass name (DNS-1123 subdomain)", raw.agentVolumeStorageClass, '"gp3"');
+  }
+  const size = readString(raw.agentVolumeSize, "agentVolumeSize", issues, '"20Gi"');
+  const bytes = size === undefined ? undefined : parseQuantity(size);
+  if (size !== undefined && (bytes === undefined || bytes < MIN_AGENT_VOLUME_BYTES)) {
+    issues.add("agentVolumeSize", "a storage quantity of at least 1Mi", raw.agentVolumeSize, '"20Gi"');
+  }
+  const gitCredentials = readString(raw.gitCredentialsSecret, "gitCredentialsSecret", issues, '"git-credentials"');
+  if (gitCredentials !== undefined && !isDns1123Subdomain(gitCredentials)) {
+    issues.add("gitCredentialsSecret", "a Secret name (DNS-1123 subdomain)", raw.gitCredentialsSecret, '"git-credentials"');
+  }
   return {
     ...(claim === undefined ? {} : { workspaceVolumeClaim: claim }),
+    ...(gitCredentials === undefined ? {} : { gitCredentialsSecret: gitCredentials }),
+    ...(storageClass === undefined ? {} : { agentVolumeStorageClass: storageClass }),
+    agentVolumeSize: size ?? DEFAULT_AGENT_VOLUME_SIZE,
     workspaceMountPath,
     ...(serverMountPath === undefined ? {} : { serverMountPath }),
     inheritEnv: parseInheritEnv(raw.inheritEnv, issues),

@@ -95,6 +95,12 @@ export interface AdapterConfig {
   workspaceVolumeClaim?: string;
   /** Where the shared volume is mounted in the agent pod. Default /paperclip. */
   workspaceMountPath: string;
+  /** New: without a shared claim, the StorageClass of each agent's own ReadWriteOnce volume. Default: the cluster's default class. */
+  agentVolumeStorageClass?: string;
+  /** New: without a shared claim, the size requested for each agent's own volume. Default 10Gi. */
+  agentVolumeSize: string;
+  /** New: Secret of the Job namespace (keys `username`, `password`) for cloning project repositories into the agent's volume. */
+  gitCredentialsSecret?: string;
   /** New: where the same volume is mounted on the Paperclip server. Default: as learned from the server pod, else workspaceMountPath. */
   serverMountPath?: string;
   /** New: more env names (or `PREFIX_*`) the agent pod may inherit from the server pod. */

@@ -21,6 +21,10 @@ const hostile: [string, Record<string, unknown>][] = [
   ["tolerations[0]", { tolerations: [{ operator: "Exists" }] }],
   ["nodeSelector", { nodeSelector: { "kubernetes.io/hostname": "control-plane-1" } }],
   ["workspaceVolumeClaim", { workspaceVolumeClaim: "postgres-data" }],
+  // Another agent's own volume, by its deterministic name.
+  ["workspaceVolumeClaim", { workspaceVolumeClaim: "ck8s-agent-victim-0123456789abcdef" }],
+  // A static class could bind the claim to a released volume with someone else's data.
+  ["agentVolumeStorageClass", { agentVolumeStorageClass: "manual-retained" }],
   ["serverMountPath", { serverMountPath: "/" }],
   ["fsGroup", { fsGroup: 999 }],
   ["inheritEnv[0]", { inheritEnv: ["AWS_*"] }],

@@ -56,6 +56,7 @@ export function findPolicyViolations(config: AdapterConfig, policy: OperatorPoli
     check("nodeSelector", "nodeSelector", `${key}=${value}`, nothing);
   }
   check("workspaceVolumeClaim", "workspaceVolumeClaim", config.workspaceVolumeClaim, (value) => value === facts.serverClaim);
+  check("agentVolumeStorageClass", "agentVolumeStorageClass", config.agentVolumeStorageClass, nothing);
   check("serverMountPath", "serverMountPath", config.serverMountPath, nothing);
   check("fsGroup", "fsGroup", config.fsGroup === undefined ? undefined : String(config.fsGroup), nothing);
   for (const [index, pattern] of config.inheritEnv.entries()) check("inheritEnv", `inheritEnv[${index}]`, pattern, nothing);
@@ -66,6 +67,8 @@ export function findPolicyViolations(config: AdapterConfig, policy: OperatorPoli
   };
   for (const [index, name] of config.envFromSecrets.entries()) envSecret(`envFromSecrets[${index}]`, name);
   for (const [variable, ref] of Object.entries(config.envSecretKeyRefs)) envSecret(`envSecretKeyRefs.${variable}`, ref.name);
+  // The checkout reads it: a Secret of the Job namespace like any other.
+  if (config.gitCredentialsSecret !== undefined) envSecret("gitCredentialsSecret", config.gitCredentialsSecret);
   return dedupe(violations);
 }
 

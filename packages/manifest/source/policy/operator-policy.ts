@@ -68,6 +68,12 @@ export const GOVERNED_KEYS = {
     defaultRule: "only the claim the Paperclip server pod mounts",
     example: "paperclip-data",
   },
+  agentVolumeStorageClass: {
+    variable: "CLAUDE_K8S_ALLOW_STORAGE_CLASS",
+    kind: "a StorageClass for the agent's own volume",
+    defaultRule: "none: the cluster's default class (a static class could bind the claim to a volume that holds someone else's data)",
+    example: "gp3",
+  },
   serverMountPath: {
     variable: "CLAUDE_K8S_ALLOW_SERVER_MOUNT_PATH",
     kind: "a server path",
