@@ -72,7 +72,7 @@ describe("claude-k8s against the lab", () => {
       expect(await main(["doctor", "--json", "--config", configFile(agent.config(model, { image: "lab.local/missing:1" }))], doctor.io), doctor.errors()).toBe(1);
       const failed = (JSON.parse(doctor.text()).checks as { code: string; message: string; detail?: string; hint?: string }[]).find((check) => check.code === "k8s_probe_failed");
       expect(failed?.message).toContain("lab.local/missing:1");
-      expect(failed?.detail).toMatch(/container claude: (ImagePullBackOff|ErrImagePull) \(never started\)/);
+      expect(failed?.detail).toMatch(/(init container volume-setup|container claude): (ImagePullBackOff|ErrImagePull) \(never started\)/);
       expect(failed?.hint).toContain("image name and tag");
       expect(await probeLeftovers()).toEqual([]);
     } finally {

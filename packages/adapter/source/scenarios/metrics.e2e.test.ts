@@ -1,5 +1,6 @@
 import { hang, startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-server/index.ts";
 import { createKubeClient, MANAGED_SELECTOR, sweepNamespace } from "@claude-k8s/k8s-runtime";
+import { DEFAULT_INSTANCE_ID, LabelKey } from "@claude-k8s/manifest";
 import { adminClients, eventually, runLeftovers } from "@claude-k8s/lab/source/test-support/lab-client.ts";
 import { KubeConfig } from "@kubernetes/client-node";
 import { metrics } from "@opentelemetry/api";
@@ -91,7 +92,7 @@ describe("metrics through @opentelemetry/api", () => {
   it("count the sweep's deletions by resource", async () => {
     // A run's Secret whose run never made a Job: the sweep takes it once it is old enough (here: a sweep an hour ahead).
     const labels = Object.fromEntries(MANAGED_SELECTOR.split(",").map((pair) => pair.split("=") as [string, string]));
-    await adminClients().core.createNamespacedSecret({ namespace: agent.namespace, body: { metadata: { name: "left-by-a-lost-run", labels: { ...labels, "paperclip.io/run-id": "lost-run" } }, stringData: { x: "y" } } });
+    await adminClients().core.createNamespacedSecret({ namespace: agent.namespace, body: { metadata: { name: "left-by-a-lost-run", labels: { ...labels, [LabelKey.instance]: DEFAULT_INSTANCE_ID, "paperclip.io/run-id": "lost-run" } }, stringData: { x: "y" } } });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(agent.kubeconfig);
     const client = await createKubeClient(kubeConfig);

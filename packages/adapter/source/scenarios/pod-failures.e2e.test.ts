@@ -38,7 +38,9 @@ describe("pods that cannot run", () => {
     const { result } = await runWith({ image: "lab.local/missing:1" });
     expect(result.errorCode).toBe("k8s_image_pull_failed");
     expect(result.errorMessage).toContain("lab.local/missing:1");
-    expect(result.errorMessage).toMatch(/container claude: (ImagePullBackOff|ErrImagePull) \(never started\)/);
+    // The first container to need the image names it: on the agent's own volume that is the
+    // volume-setup init container, with a shared claim the claude container.
+    expect(result.errorMessage).toMatch(/(init container volume-setup|container claude): (ImagePullBackOff|ErrImagePull) \(never started\)/);
   });
 
   // kubelet-sim's lab.local/slow:1 pulls for 3 s; the real node has no slow registry (its own test covers this error).

@@ -107,8 +107,9 @@ describe("several adapter processes", () => {
       const sessionId = recovered?.[0]?.sessionId;
       expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
       expect(log).toContain(`this run resumes its session ${sessionId}`);
-      // The pod's HOME did not survive (no shared volume here): the resume is tried, then a fresh session runs.
-      expect(log).toContain(`session ${sessionId} cannot be resumed`);
+      // The agent's own volume kept HOME: the session resumes, and the model sees the lost run's answer.
+      expect(log).not.toContain("cannot be resumed");
+      expect(JSON.stringify(model.scriptedRequests()[1]?.body.messages)).toContain("First part done.");
       expect(result?.errorMessage, log).toBeUndefined();
       expect(result?.summary).toContain("Second run done.");
       await eventually("no leftovers", async () => ((await agentJobs(agentId)).length === 0 ? true : undefined), 150_000);
