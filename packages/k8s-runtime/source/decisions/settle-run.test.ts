@@ -49,6 +49,18 @@ describe("decideSettlement", () => {
     });
   });
 
+  it("reads the Job fresh before reporting a failed exit it does not already show: a deleted Job's pod ends before its delete is seen", () => {
+    const killed: PodVerdict = { ...terminated, exitCode: 143, reason: "Error" };
+    expect(decide({ pod: killed, job: inCache(active) })).toEqual({ action: "verify-job" });
+    expect(decide({ pod: killed, job: { state: "not-in-cache" } })).toEqual({ action: "verify-job" });
+    expect(decide({ pod: killed, job: { state: "gone" } })).toEqual({ action: "settle", settlement: { why: "job-deleted" } });
+    expect(decide({ pod: killed, job: fresh({ state: "deleting" }, now) })).toEqual({ action: "settle", settlement: { why: "job-deleted" } });
+    expect(decide({ pod: killed, job: fresh(active, now) })).toMatchObject({ action: "settle", settlement: { why: "container-ended" } });
+    // A fresh read from before the exit does not count; a clean exit needs no read.
+    expect(decide({ pod: killed, job: fresh(active, now - 60_000) })).toEqual({ action: "verify-job" });
+    expect(decide({ pod: terminated, job: inCache(active) })).toMatchObject({ action: "settle", settlement: { why: "container-ended" } });
+  });
+
   it("settles on the Job's end: failed at once (FailureTarget), succeeded only when final", () => {
     const failureTarget: JobVerdict = { state: "failed", final: false, reason: "DeadlineExceeded", message: "", deadlineExceeded: true };
     expect(decide({ pod: undefined, job: inCache(failureTarget) })).toEqual({ action: "settle", settlement: { why: "job-ended", verdict: failureTarget } });

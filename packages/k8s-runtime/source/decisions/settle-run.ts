@@ -48,6 +48,9 @@ export type SettleDecision =
   | { action: "verify-job" }
   | { action: "settle"; settlement: RunSettlement };
 
+/** How recent a fresh GET must be to rule out a deletion behind a failed container exit. */
+export const EXIT_VERIFY_MS = 5_000;
+
 /** How long a fresh GET that contradicts the cache is believed before it is read again. */
 export const JOB_REVERIFY_MS = 30_000;
 
@@ -65,6 +68,16 @@ export function decideSettlement(observation: RunObservation): SettleDecision {
   if (observation.aborted) return settle({ why: "cancelled" });
 
   if (pod?.kind === "terminated") {
+    // Deleting a Job makes the garbage collector stop its pod, and the pod's end can reach us
+    // before the Job's delete does: a failed exit is then the deletion's doing. Unless the
+    // Job itself already shows the end, read it fresh once before reporting the exit.
+    if (pod.exitCode !== 0) {
+      const deleted = job.state === "gone" || (job.state === "present" && job.source === "fresh" && job.verdict.state === "deleting");
+      if (deleted) return settle({ why: "job-deleted" });
+      const endShown = job.state === "present" && (job.verdict.state === "failed" || job.verdict.state === "succeeded");
+      const freshNow = job.state === "present" && job.source === "fresh" && now - job.at < EXIT_VERIFY_MS;
+      if (!endShown && !freshNow) return { action: "verify-job" };
+    }
     return settle({
       why: "container-ended",
       exit: { exitCode: pod.exitCode, ...(pod.signal !== undefined ? { signal: pod.signal } : {}), reason: pod.reason, message: pod.message, oomKilled: pod.oomKilled },
