@@ -83,8 +83,13 @@ describe("a real Paperclip server without a shared volume", () => {
     expect(toolResult.message.content[0]!.content).toContain("/paperclip/workspace\n/paperclip/home");
 
     await waitAgentIdle(server.api, companyId, agent.id);
-    const woken = await server.api.post<HeartbeatRun>(`/agents/${agent.id}/wakeup`, { source: "on_demand", reason: "follow up", payload: { issueId } });
-    const next = await waitForRun(server.api, woken.id, (run) => !["queued", "running"].includes(run.status), "to end");
+    const woken = await server.api.post<Partial<HeartbeatRun>>(`/agents/${agent.id}/wakeup`, { source: "on_demand", reason: "follow up", payload: { issueId } });
+    // Paperclip answers a wakeup it folds into a run it queued itself (a follow-up on the
+    // issue) without a run id: then that run, the newest of the issue, is the next one.
+    const nextId =
+      woken.id ??
+      (await eventually("the issue's next run", async () => (await issueRuns(server.api, companyId, agent.id, issueId)).find((run) => run.id !== first.id)?.id, 60_000));
+    const next = await waitForRun(server.api, nextId, (run) => !["queued", "running"].includes(run.status), "to end");
     expect(next, `${next.errorCode}: ${next.error}`).toMatchObject({ status: "succeeded", sessionIdBefore: first.sessionIdAfter, sessionIdAfter: first.sessionIdAfter });
     await server.api.patch(`/issues/${issueId}`, { status: "done" });
     await waitAgentIdle(server.api, companyId, agent.id);
