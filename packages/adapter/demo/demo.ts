@@ -15,7 +15,8 @@ import { startModelServer, text, toolUse } from "@claude-k8s/lab/source/model-se
 import { parseArgs, stringFlag } from "../source/cli/args.ts";
 import { liveTranscript } from "../source/cli/live-transcript.ts";
 import { summaryLines } from "../source/cli/run-command.ts";
-import { execute } from "../source/execute.ts";
+import { operatorConfigPolicy } from "@claude-k8s/manifest";
+import { executeWithPolicy } from "../source/execute.ts";
 import { closeRuntimes } from "../source/kube-access.ts";
 
 const args = parseArgs(process.argv.slice(2), { values: ["kubeconfig", "image", "namespace"], booleans: [] });
@@ -96,7 +97,9 @@ const before = await faultProxy?.stats();
 const transcript = liveTranscript((chunk) => void process.stdout.write(chunk), { color });
 const started = Date.now();
 say("running one agent through the adapter (Secret, Job, pod, live transcript, cleanup)\n");
-const result = await execute({
+// The person running the demo wrote this config (the lab's kubeconfig and image): like the
+// CLI, it is the operator's, and the policy for agent configs written in Paperclip does not apply.
+const result = await executeWithPolicy({
   runId: randomUUID(),
   agent: { id: "demo-agent", companyId: "demo-company", name: "Demo" },
   runtime: { sessionId: null, sessionParams: null, sessionDisplayId: null, taskKey: "demo" },
@@ -104,7 +107,7 @@ const result = await execute({
   context: { issueId: "demo", wakeReason: "demo", paperclipTaskMarkdown: "Find out where you run, write /tmp/demo/notes.md, read it back, then say what you did." },
   onLog: transcript.onLog,
   onCancellationReady: () => {},
-});
+}, operatorConfigPolicy);
 transcript.stop();
 await closeRuntimes();
 await model?.close();
