@@ -180,7 +180,8 @@ async function check(checks: AdapterEnvironmentCheck[], okCode: string, failCode
   }
 }
 
-function overallStatus(checks: readonly AdapterEnvironmentCheck[]): "pass" | "warn" | "fail" {
+/** The worst level among the checks, as the environment test reports it. */
+export function overallStatus(checks: readonly AdapterEnvironmentCheck[]): "pass" | "warn" | "fail" {
   if (checks.some((check) => check.level === "error")) return "fail";
   if (checks.some((check) => check.level === "warn")) return "warn";
   return "pass";

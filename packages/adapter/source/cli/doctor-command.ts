@@ -1,7 +1,7 @@
 import { closeRuntimes } from "../kube-access.ts";
 import { operatorConfigPolicy } from "@claude-k8s/manifest";
 import { probeRun } from "../doctor/run-probe.ts";
-import { testEnvironmentWithPolicy } from "../test-environment.ts";
+import { overallStatus, testEnvironmentWithPolicy } from "../test-environment.ts";
 import { parseArgs, stringFlag, UsageError } from "./args.ts";
 import { readJsonObject } from "./config-file.ts";
 import { labTarget } from "./lab-target.ts";
@@ -64,5 +64,5 @@ type EnvironmentResult = Awaited<ReturnType<typeof testEnvironmentWithPolicy>>;
 function withChecks(result: EnvironmentResult, more: EnvironmentResult["checks"]): EnvironmentResult {
   if (more.length === 0) return result;
   const checks = [...result.checks, ...more];
-  return { ...result, checks, status: checks.some((check) => check.level === "error") ? "fail" : checks.some((check) => check.level === "warn") ? "warn" : "pass" };
+  return { ...result, checks, status: overallStatus(checks) };
 }
